@@ -1,0 +1,3 @@
+from mission_desktop.cli import main
+
+raise SystemExit(main())

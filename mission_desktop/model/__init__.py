@@ -1,0 +1,49 @@
+"""The scenario: typed, immutable, validated; file format, versions, migrations; policies."""
+
+from .checks import check_scenario
+from .errors import Problem, ScenarioError, format_path
+from .io import (
+    dumps_scenario,
+    load_scenario,
+    loads_scenario,
+    parse_json,
+    save_scenario,
+    scenario_from_dict,
+    scenario_to_dict,
+)
+from .policies import Phase, ServiceParams, variant_timeline
+from .scenario import (
+    FORMAT,
+    VERSION,
+    Cohort,
+    Policy,
+    RunSettings,
+    Scenario,
+    Service,
+    Variant,
+)
+
+__all__ = [
+    "FORMAT",
+    "VERSION",
+    "Cohort",
+    "Phase",
+    "Policy",
+    "Problem",
+    "RunSettings",
+    "Scenario",
+    "ScenarioError",
+    "Service",
+    "ServiceParams",
+    "Variant",
+    "check_scenario",
+    "dumps_scenario",
+    "format_path",
+    "load_scenario",
+    "loads_scenario",
+    "parse_json",
+    "save_scenario",
+    "scenario_from_dict",
+    "scenario_to_dict",
+    "variant_timeline",
+]

@@ -1,0 +1,1 @@
+"""The engine: SimPy processes for citizen flows; experiments; summaries. No Qt, no files."""
