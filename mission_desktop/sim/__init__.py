@@ -1,1 +1,35 @@
 """The engine: SimPy processes for citizen flows; experiments; summaries. No Qt, no files."""
+
+from .analysis import ServiceLoad, overload_warnings, phase_loads
+from .engine import Deadlock, ReplicationSummary, Simulation, simulate
+from .experiment import (
+    ENGINE_VERSION,
+    RESULTS_FORMAT,
+    ExperimentCancelled,
+    figure,
+    run_experiment,
+    run_replications,
+    with_run_settings,
+)
+from .live import stream_snapshots
+from .snapshots import ServiceSnapshot, Snapshot
+
+__all__ = [
+    "ENGINE_VERSION",
+    "RESULTS_FORMAT",
+    "Deadlock",
+    "ExperimentCancelled",
+    "ReplicationSummary",
+    "ServiceLoad",
+    "ServiceSnapshot",
+    "Simulation",
+    "Snapshot",
+    "figure",
+    "overload_warnings",
+    "phase_loads",
+    "run_experiment",
+    "run_replications",
+    "simulate",
+    "stream_snapshots",
+    "with_run_settings",
+]

@@ -1,0 +1,284 @@
+"""Experiments: variants × replications, in parallel processes, summarised with confidence.
+
+Results are bit-identical whatever the number of workers: every (variant, replication)
+task is deterministic, and results are combined in a fixed order.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from .. import __version__
+from ..model import ScenarioError, scenario_from_dict, scenario_to_dict
+from ..model.errors import Problem
+from ..model.io import dumps_scenario, loads_scenario
+from ..model.scenario import Scenario
+from .analysis import overload_warnings
+from .engine import ReplicationSummary, Simulation
+
+RESULTS_FORMAT = "mission-desktop/results"
+RESULTS_VERSION = 1
+ENGINE_VERSION = __version__
+
+
+class ExperimentCancelled(Exception):
+    """The experiment was stopped before it finished."""
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def with_run_settings(
+    scenario: Scenario,
+    *,
+    replications: int | None = None,
+    seed: int | None = None,
+    horizon: float | None = None,
+    warm_up: float | None = None,
+) -> Scenario:
+    """The scenario with some run settings replaced, validated like a file."""
+    if replications is None and seed is None and horizon is None and warm_up is None:
+        return scenario
+    doc = scenario_to_dict(scenario)
+    run = dict(doc["run"])
+    for key, value in (
+        ("replications", replications),
+        ("seed", seed),
+        ("horizon", horizon),
+        ("warm_up", warm_up),
+    ):
+        if value is not None:
+            run[key] = value
+    doc["run"] = run
+    return scenario_from_dict(doc)
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+def figure(values: Sequence[float | None]) -> dict[str, Any] | None:
+    """Mean and Student-t 95% CI over replications (None values dropped; all None → None)."""
+    xs = np.asarray([v for v in values if v is not None and math.isfinite(v)], dtype=float)
+    if len(xs) == 0:
+        return None
+    mean = float(xs.mean())
+    if len(xs) == 1:
+        return {"mean": mean, "ci95": [mean, mean]}
+    half = float(stats.t.ppf(0.975, len(xs) - 1) * xs.std(ddof=1) / math.sqrt(len(xs)))
+    return {"mean": mean, "ci95": [mean - half, mean + half]}
+
+
+def _paired(a: Sequence[float | None], b: Sequence[float | None]) -> list[float | None]:
+    return [None if x is None or y is None else x - y for x, y in zip(a, b, strict=True)]
+
+
+def _summarise(reps: list[ReplicationSummary], reference: list[ReplicationSummary] | None):
+    def block(getter):
+        first = getter(reps[0])
+        out = {}
+        for key, metrics in first.items():
+            out[key] = {}
+            for m in metrics:
+                vals = [getter(r)[key][m] for r in reps]
+                if reference is not None:
+                    vals = _paired(vals, [getter(r)[key][m] for r in reference])
+                out[key][m] = figure(vals)
+        return out
+
+    services = block(lambda r: r.services)
+    cohorts = block(lambda r: r.cohorts)
+    cost = {}
+    for m in reps[0].cost:
+        vals = [r.cost[m] for r in reps]
+        if reference is not None:
+            vals = _paired(vals, [r.cost[m] for r in reference])
+        cost[m] = figure(vals)
+    return {"services": services, "cohorts": cohorts, "cost": cost}
+
+
+# --------------------------------------------------------------------------- running
+
+_WORKER_SCENARIO: Scenario | None = None
+
+
+def _init_worker(text: str) -> None:
+    global _WORKER_SCENARIO
+    _WORKER_SCENARIO = loads_scenario(text)
+
+
+def _run_task(task: tuple[str, int]) -> ReplicationSummary:
+    assert _WORKER_SCENARIO is not None
+    variant_id, replication = task
+    return Simulation(_WORKER_SCENARIO, variant_id, replication).run()
+
+
+def _run_in_process(
+    scenario: Scenario,
+    task: tuple[str, int],
+    cancel: Callable[[], bool] | None,
+    chunks: int = 50,
+) -> ReplicationSummary:
+    sim = Simulation(scenario, task[0], task[1])
+    if cancel is None:
+        return sim.run()
+    h = sim.horizon
+    for k in range(1, chunks + 1):
+        if cancel():
+            raise ExperimentCancelled
+        sim.run_until(h * k / chunks)
+    return sim.summary()
+
+
+def _pool_context():
+    if os.name == "posix" and "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["mission_desktop.sim.engine", "mission_desktop.model"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def run_replications(
+    scenario: Scenario,
+    tasks: list[tuple[str, int]],
+    *,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> dict[tuple[str, int], ReplicationSummary]:
+    """Run every (variant, replication) task; in worker processes when workers > 1."""
+    total = len(tasks)
+    if workers is None:
+        workers = os.cpu_count() or 1
+    workers = max(1, min(workers, total))
+    done: dict[tuple[str, int], ReplicationSummary] = {}
+    if progress:
+        progress(0, total)
+    if workers == 1:
+        for task in tasks:
+            if cancel and cancel():
+                raise ExperimentCancelled
+            done[task] = _run_in_process(scenario, task, cancel)
+            if progress:
+                progress(len(done), total)
+        return done
+    text = dumps_scenario(scenario)
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_pool_context(),
+        initializer=_init_worker,
+        initargs=(text,),
+    ) as pool:
+        futures = {pool.submit(_run_task, task): task for task in tasks}
+        pending = set(futures)
+        try:
+            while pending:
+                finished, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+                for f in finished:
+                    done[futures[f]] = f.result()
+                if finished and progress:
+                    progress(len(done), total)
+                if cancel and cancel():
+                    raise ExperimentCancelled
+        except BaseException:
+            for f in pending:
+                f.cancel()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    return done
+
+
+def run_experiment(
+    scenario: Scenario,
+    *,
+    variants: Sequence[str] | None = None,
+    replications: int | None = None,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> dict[str, Any]:
+    """Run the experiment and return the results JSON dict of SCENARIO_FORMAT.md.
+
+    Extra fields beyond the contract: ``warnings`` (list of plain-words strings), ``series``
+    (mean queue length over time per variant and service), ``engine`` and ``timing``.
+    """
+    if replications is not None:
+        scenario = with_run_settings(scenario, replications=replications)
+    known = [v.id for v in scenario.effective_variants]
+    if variants:
+        unknown = [v for v in variants if v not in known]
+        if unknown:
+            raise ScenarioError(
+                [
+                    Problem("variants", f"no variant has id '{v}' (known: {', '.join(known)})")
+                    for v in unknown
+                ]
+            )
+        chosen = [v for v in known if v in set(variants)]
+    else:
+        chosen = known
+    n = scenario.run.replications
+    tasks = [(v, r) for v in chosen for r in range(n)]
+    started = time.perf_counter()
+    done = run_replications(scenario, tasks, workers=workers, progress=progress, cancel=cancel)
+    elapsed = time.perf_counter() - started
+
+    by_variant = {v: [done[(v, r)] for r in range(n)] for v in chosen}
+    results: dict[str, Any] = {
+        "format": RESULTS_FORMAT,
+        "version": RESULTS_VERSION,
+        "scenario": scenario.name,
+        "run": {
+            "horizon": scenario.run.horizon,
+            "warm_up": scenario.run.warm_up,
+            "replications": n,
+            "seed": scenario.run.seed,
+        },
+        "time_unit": scenario.time_unit,
+        "variants": {},
+        "comparisons": {},
+    }
+    for v in chosen:
+        results["variants"][v] = _summarise(by_variant[v], None)
+    if "baseline" in by_variant:
+        for v in chosen:
+            if v != "baseline":
+                results["comparisons"][v] = _summarise(by_variant[v], by_variant["baseline"])
+
+    warnings: list[str] = []
+    for v in chosen:
+        warnings.extend(overload_warnings(scenario, v))
+        counts: dict[tuple[str, ...], list[float]] = {}
+        for rep in by_variant[v]:
+            for d in rep.deadlocks:
+                counts.setdefault(d.services, []).append(d.since)
+        for services, sinces in counts.items():
+            warnings.append(
+                f"{v}: blocking deadlock between {', '.join(services)} (each waits for a place in "
+                f"the next) in {len(sinces)} of {n} replications, first at {scenario.time_unit} "
+                f"{min(sinces):.1f}; raise a queue limit or capacity to break the cycle"
+            )
+    results["warnings"] = warnings
+    series: dict[str, Any] = {}
+    for v in chosen:
+        reps = by_variant[v]
+        if reps[0].series_time:
+            series[v] = {
+                "time": reps[0].series_time,
+                "services": {
+                    sid: {"queue": np.mean([r.series_queue[sid] for r in reps], axis=0).tolist()}
+                    for sid in reps[0].series_queue
+                },
+            }
+    results["series"] = series
+    results["engine"] = {"name": "mission-desktop", "version": ENGINE_VERSION}
+    results["timing"] = {"seconds": elapsed, "tasks": len(tasks)}
+    return results
