@@ -40,6 +40,7 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("file", metavar="FILE", help="a .mission.json scenario")
     run.add_argument("--json", metavar="OUT", help="write the results JSON here")
     run.add_argument("--csv", metavar="OUT", help="write the results as CSV rows here")
+    run.add_argument("--xlsx", metavar="OUT", help="write the results as an Excel workbook here")
     run.add_argument(
         "--variant",
         metavar="ID",
@@ -267,7 +268,7 @@ def cmd_validate(args) -> int:
 
 def cmd_run(args) -> int:
     from .model import ScenarioError
-    from .report import write_csv, write_json
+    from .report import write_csv, write_json, write_xlsx
     from .sim import run_experiment, with_run_settings
 
     try:
@@ -292,7 +293,7 @@ def cmd_run(args) -> int:
             return EXIT_BAD_INPUT
         if "baseline" in known and "baseline" not in variants:
             variants.insert(0, "baseline")
-    for target in (args.json, args.csv):
+    for target in (args.json, args.csv, args.xlsx):
         if target and not Path(target).resolve().parent.is_dir():
             print(f"cannot write {target}: its folder does not exist", file=sys.stderr)
             return EXIT_BAD_INPUT
@@ -303,6 +304,8 @@ def cmd_run(args) -> int:
             write_json(results, args.json)
         if args.csv:
             write_csv(results, args.csv)
+        if args.xlsx:
+            write_xlsx(results, args.xlsx)
     except OSError as e:
         print(f"cannot write results: {e.strerror} ({e.filename})", file=sys.stderr)
         return EXIT_BAD_INPUT

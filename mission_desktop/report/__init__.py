@@ -12,6 +12,7 @@ from .tables import (
     write_csv,
     write_json,
 )
+from .xlsx import write_xlsx
 
 __all__ = [
     "BETTER",
@@ -24,4 +25,5 @@ __all__ = [
     "verdict",
     "write_csv",
     "write_json",
+    "write_xlsx",
 ]
