@@ -1,0 +1,664 @@
+"""Reading scenario files: every kind of bad input gives a ScenarioError naming the place.
+
+Each test breaks a valid document in one way and checks the exact path and the words a
+civil servant needs to fix it. The file arrived by email: it must never crash the reader.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mission_desktop.model import Problem, ScenarioError, io
+from mission_desktop.model.io import load_scenario, loads_scenario, scenario_from_dict
+
+Doc = dict[str, Any]
+
+
+def problems_of(doc: Any) -> list[Problem]:
+    """The problems found in ``doc``; checks on the way that validation never mutates it."""
+    before = copy.deepcopy(doc)
+    with pytest.raises(ScenarioError) as info:
+        scenario_from_dict(doc)
+    assert doc == before, "validation must not change the document it was given"
+    assert info.value.problems, "a ScenarioError must hold at least one problem"
+    return list(info.value.problems)
+
+
+def text_problems(data: bytes | str) -> list[Problem]:
+    with pytest.raises(ScenarioError) as info:
+        loads_scenario(data)
+    return list(info.value.problems)
+
+
+def only_problem(problems: list[Problem]) -> Problem:
+    assert len(problems) == 1, [str(p) for p in problems]
+    return problems[0]
+
+
+def assert_problem(problems: list[Problem], path: str, *words: str) -> Problem:
+    """Exactly one problem, at ``path``, whose message contains every one of ``words``."""
+    p = only_problem(problems)
+    assert p.path == path, str(p)
+    for w in words:
+        assert w in p.message, f"{w!r} not in {p.message!r}"
+    return p
+
+
+def test_the_example_is_valid(scenario_doc: Doc) -> None:
+    scenario = scenario_from_dict(scenario_doc)
+    assert [s.id for s in scenario.services] == [
+        "gp",
+        "hospital",
+        "social_care",
+        "housing",
+        "online",
+    ]
+    assert scenario.services[4].capacity is None
+
+
+# --------------------------------------------------------------------------- the raw file
+
+
+def test_file_over_the_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(io, "MAX_FILE_BYTES", 1000)
+    big = tmp_path / "big.mission.json"
+    big.write_text(json.dumps({"padding": "x" * 2000}))
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(big)
+    p = only_problem(list(info.value.problems))
+    assert p.path == "(file)"
+    assert "at most" in p.message and "KB" in p.message
+    assert info.value.source == str(big)
+    # the same limit holds for bytes and text given directly
+    assert "at most" in only_problem(text_problems(b" " * 1001)).message
+    assert "at most" in only_problem(text_problems(" " * 1001)).message
+
+
+def test_file_not_utf8() -> None:
+    p = only_problem(text_problems(b'{\n"name": "Caf\xe9"}'))
+    assert p.path == "(file)"
+    assert "UTF-8" in p.message and "line 2" in p.message
+
+
+def test_utf8_byte_order_mark_is_accepted(scenario_doc: Doc) -> None:
+    data = b"\xef\xbb\xbf" + json.dumps(scenario_doc).encode("utf-8")
+    assert loads_scenario(data).name == scenario_doc["name"]
+
+
+def test_not_json_gives_line_and_column() -> None:
+    p = only_problem(
+        text_problems('{\n  "format": "mission-desktop/scenario",\n  "version": 1,,\n}')
+    )
+    assert p.path == "line 3, column 16"
+    assert p.message.startswith("not valid JSON")
+
+
+def test_empty_file() -> None:
+    p = only_problem(text_problems(b""))
+    assert p.path == "line 1, column 1"
+    assert "not valid JSON" in p.message
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_refused(scenario_doc: Doc, constant: str) -> None:
+    text = json.dumps(scenario_doc).replace('"mean": 6', f'"mean": {constant}')
+    assert constant in text
+    p = only_problem(text_problems(text))
+    assert p.path == "(file)"
+    assert constant in p.message and "finite number" in p.message
+
+
+def test_absurd_nesting_is_refused_without_recursion_error() -> None:
+    text = "[" * 10_000 + "]" * 10_000
+    p = only_problem(text_problems(text))
+    assert p.path == "(file)"
+    assert "nested more than" in p.message
+    # brackets inside strings do not count
+    doc = {"format": "x", "s": "[" * 10_000}
+    assert only_problem(text_problems(json.dumps(doc))).path == "format"
+
+
+def test_absurd_nesting_of_objects() -> None:
+    text = '{"a":' * 5000 + "1" + "}" * 5000
+    assert "nested" in only_problem(text_problems(text)).message
+
+
+def test_duplicate_keys_are_refused(scenario_doc: Doc) -> None:
+    text = json.dumps(scenario_doc).replace('"name": "GP practices"', '"name": "A", "name": "B"')
+    p = only_problem(text_problems(text))
+    assert p.path == "(file)"
+    assert "'name' appears twice" in p.message
+
+
+def test_not_an_object() -> None:
+    p = only_problem(text_problems("[1, 2]"))
+    assert p.path == "(file)" and "JSON object" in p.message
+
+
+# --------------------------------------------------------------------------- format and version
+
+
+def test_wrong_format(scenario_doc: Doc) -> None:
+    scenario_doc["format"] = "something-else"
+    assert_problem(problems_of(scenario_doc), "format", '"mission-desktop/scenario"', "not a")
+
+
+def test_missing_format(scenario_doc: Doc) -> None:
+    del scenario_doc["format"]
+    assert_problem(problems_of(scenario_doc), "format", "required")
+
+
+def test_results_file_given_as_scenario() -> None:
+    results = {
+        "format": "mission-desktop/results",
+        "version": 1,
+        "scenario": "Hospital",
+        "variants": {},
+    }
+    assert_problem(problems_of(results), "format", "results file", "scenario")
+
+
+def test_version_newer_than_this_build(scenario_doc: Doc) -> None:
+    scenario_doc["version"] = 99
+    p = assert_problem(problems_of(scenario_doc), "version", "newer Mission Desktop", "99")
+    assert "Update Mission Desktop" in p.message
+
+
+@pytest.mark.parametrize(
+    ("version", "words"),
+    [
+        (0, ("0 is not a file format version", "version 1")),
+        (-3, ("-3 is not",)),
+        ("1", ("whole number", '"1"')),
+        (1.5, ("whole number", "1.5")),
+        (True, ("whole number", "true")),
+        (None, ("whole number", "null")),
+    ],
+)
+def test_version_not_a_known_version(scenario_doc: Doc, version: Any, words: tuple[str]) -> None:
+    scenario_doc["version"] = version
+    assert_problem(problems_of(scenario_doc), "version", *words)
+
+
+def test_version_missing(scenario_doc: Doc) -> None:
+    del scenario_doc["version"]
+    assert_problem(problems_of(scenario_doc), "version", "required")
+
+
+# --------------------------------------------------------------------------- unknown fields
+
+
+UNKNOWN_FIELD_CASES: list[tuple[str, Callable[[Doc], None], str, str]] = [
+    ("top level", lambda d: d.__setitem__("nmae", "x"), "nmae", "format, version, name"),
+    ("run", lambda d: d["run"].__setitem__("horizn", 1), "run.horizn", "horizon, warm_up"),
+    (
+        "service",
+        lambda d: d["services"][1].__setitem__("capcity", 3),
+        "services[1].capcity",
+        "capacity",
+    ),
+    (
+        "distribution",
+        lambda d: d["services"][1]["service_time"].__setitem__("stdev", 3),
+        "services[1].service_time.stdev",
+        "dist, mean, sd",
+    ),
+    (
+        "patience distribution",
+        lambda d: d["services"][3]["patience"].__setitem__("mode", 3),
+        "services[3].patience.mode",
+        "dist, low, high",
+    ),
+    (
+        "route",
+        lambda d: d["services"][1]["routes"][0].__setitem__("prob", 0.3),
+        "services[1].routes[0].prob",
+        "to, p",
+    ),
+    (
+        "schedule",
+        lambda d: d["services"][1]["capacity_schedule"].__setitem__("repeat", True),
+        "services[1].capacity_schedule.repeat",
+        "period, steps",
+    ),
+    (
+        "cohort arrivals",
+        lambda d: d["cohorts"][0]["arrivals"].__setitem__("mean", 3),
+        "cohorts[0].arrivals.mean",
+        "rate, profile",
+    ),
+    (
+        "change",
+        lambda d: d["policies"][0]["changes"][1].__setitem__("by", 3),
+        "policies[0].changes[1].by",
+        "multiply, lever, service",
+    ),
+    (
+        "capacity change",
+        lambda d: d["policies"][0]["changes"][0].__setitem__("servise", "gp"),
+        "policies[0].changes[0].servise",
+        "set, add, multiply, lever, service",
+    ),
+    (
+        "variant",
+        lambda d: d["variants"][1].__setitem__("policy", []),
+        "variants[1].policy",
+        "id, name, policies",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("where", "mutate", "path", "allowed"),
+    UNKNOWN_FIELD_CASES,
+    ids=[c[0] for c in UNKNOWN_FIELD_CASES],
+)
+def test_unknown_field_is_an_error(
+    scenario_doc: Doc, where: str, mutate: Callable[[Doc], None], path: str, allowed: str
+) -> None:
+    mutate(scenario_doc)
+    p = assert_problem(problems_of(scenario_doc), path, "unknown field", allowed)
+    assert "x_" in p.message  # tells where the user's own data may go
+
+
+def test_unknown_field_does_not_hide_other_problems_in_the_same_object(scenario_doc: Doc) -> None:
+    scenario_doc["services"][0]["colour"] = "red"
+    scenario_doc["services"][0]["capacity"] = 0
+    scenario_doc["services"][0]["service_time"]["sdev"] = 1  # one level further down
+    problems = problems_of(scenario_doc)
+    assert {p.path for p in problems} == {
+        "services[0].colour",
+        "services[0].capacity",
+        "services[0].service_time.sdev",
+    }
+
+
+def test_unknown_field_and_a_cross_field_problem_are_reported_together(scenario_doc: Doc) -> None:
+    scenario_doc["services"][0]["colour"] = "red"
+    scenario_doc["services"][1]["routes"][0]["to"] = "nowhere"
+    problems = problems_of(scenario_doc)
+    assert {p.path for p in problems} == {"services[0].colour", "services[1].routes[0].to"}
+
+
+def test_x_fields_and_ui_are_accepted_and_preserved(scenario_doc: Doc) -> None:
+    scenario_doc["x_owner"] = {"team": "Analysis", "tags": ["a", 1]}
+    scenario_doc["services"][0]["x_note"] = "checked with the practice manager"
+    scenario_doc["services"][1]["service_time"]["x_source"] = "SUS 2024"
+    scenario_doc["policies"][0]["changes"][0]["x_why"] = "winter plan"
+    scenario_doc["ui"] = {"layout": {"gp": [1, 2]}, "anything": {"goes": [None, True]}}
+    scenario = scenario_from_dict(scenario_doc)
+    written = json.loads(io.dumps_scenario(scenario))
+    assert written["x_owner"] == scenario_doc["x_owner"]
+    assert written["services"][0]["x_note"] == "checked with the practice manager"
+    assert written["services"][1]["service_time"]["x_source"] == "SUS 2024"
+    assert written["policies"][0]["changes"][0]["x_why"] == "winter plan"
+    assert written["ui"] == scenario_doc["ui"]
+
+
+# --------------------------------------------------------------------------- schema violations
+
+
+def test_missing_required_field(scenario_doc: Doc) -> None:
+    del scenario_doc["services"][2]["service_time"]
+    assert_problem(problems_of(scenario_doc), "services[2].service_time", "is required")
+
+
+def test_missing_required_top_level(scenario_doc: Doc) -> None:
+    del scenario_doc["name"]
+    del scenario_doc["cohorts"]
+    problems = problems_of(scenario_doc)
+    assert sorted(str(p) for p in problems) == ["cohorts: is required", "name: is required"]
+
+
+def test_missing_distribution_kind(scenario_doc: Doc) -> None:
+    scenario_doc["services"][0]["service_time"] = {"mean": 1}
+    assert_problem(
+        problems_of(scenario_doc), "services[0].service_time.dist", "is required", "'lognormal'"
+    )
+
+
+def test_unknown_distribution_kind(scenario_doc: Doc) -> None:
+    scenario_doc["services"][0]["service_time"] = {"dist": "weibull", "mean": 1}
+    assert_problem(
+        problems_of(scenario_doc), "services[0].service_time.dist", "'weibull'", "'gamma'"
+    )
+
+
+def test_unknown_lever(scenario_doc: Doc) -> None:
+    scenario_doc["policies"][1]["changes"][0]["lever"] = "staff"
+    assert_problem(
+        problems_of(scenario_doc), "policies[1].changes[0].lever", "'staff'", "'capacity'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("mutate", "path", "words"),
+    [
+        (
+            lambda d: d["services"][0].__setitem__("capacity", "ten"),
+            "services[0].capacity",
+            ("whole number",),
+        ),
+        (
+            lambda d: d["services"][0].__setitem__("capacity", 2.5),
+            "services[0].capacity",
+            ("whole number",),
+        ),
+        (lambda d: d["services"][0].__setitem__("name", 7), "services[0].name", ("text",)),
+        (lambda d: d["run"].__setitem__("horizon", "a year"), "run.horizon", ("number",)),
+        (lambda d: d.__setitem__("run", 365), "run", ("object",)),
+        (lambda d: d.__setitem__("services", {"gp": {}}), "services", ("list",)),
+        (
+            lambda d: d["services"][0].__setitem__("service_time", 3),
+            "services[0].service_time",
+            ("object",),
+        ),
+        (
+            lambda d: d["cohorts"][1].__setitem__("entry", 5),
+            "cohorts[1].entry",
+            ("service id", "list"),
+        ),
+        (
+            lambda d: d["cohorts"][0].__setitem__("priority", "high"),
+            "cohorts[0].priority",
+            ("whole number",),
+        ),
+        (lambda d: d.__setitem__("time_unit", "year"), "time_unit", ("'minute'", "'week'")),
+        (
+            lambda d: d["services"][2].__setitem__("discipline", "lifo"),
+            "services[2].discipline",
+            ("'fifo'",),
+        ),
+        (lambda d: d.__setitem__("ui", []), "ui", ("object",)),
+        (
+            lambda d: d["services"][1]["capacity_schedule"].__setitem__("steps", [[0, 2.5]]),
+            "services[1].capacity_schedule.steps[0][1]",
+            ("whole number",),
+        ),
+    ],
+)
+def test_wrong_type(
+    scenario_doc: Doc, mutate: Callable[[Doc], None], path: str, words: tuple[str]
+) -> None:
+    mutate(scenario_doc)
+    assert_problem(problems_of(scenario_doc), path, *words)
+
+
+@pytest.mark.parametrize("bad_id", ["GP", "1gp", "gp-practice", "", "a" * 41, "gp "])
+def test_id_pattern(scenario_doc: Doc, bad_id: str) -> None:
+    scenario_doc["services"][4]["id"] = bad_id
+    assert_problem(
+        problems_of(scenario_doc), "services[4].id", "must be an id", "lower-case letter"
+    )
+
+
+def test_id_pattern_in_entry_names_the_id_not_the_list(scenario_doc: Doc) -> None:
+    scenario_doc["cohorts"][1]["entry"] = "GP"
+    p = assert_problem(problems_of(scenario_doc), "cohorts[1].entry", "must be an id")
+    assert "list" not in p.message
+
+
+def test_id_pattern_as_a_mapping_key(scenario_doc: Doc) -> None:
+    scenario_doc["cohorts"][0]["routes"] = {"Hospital": []}
+    assert_problem(problems_of(scenario_doc), "cohorts[0].routes.Hospital", "must be an id")
+
+
+def test_capacity_zero_reads_as_a_whole_number_rule(scenario_doc: Doc) -> None:
+    scenario_doc["services"][3]["capacity"] = 0
+    p = assert_problem(problems_of(scenario_doc), "services[3].capacity", "whole number", "≥ 1")
+    assert p.message == "must be a whole number ≥ 1"
+
+
+def test_float_bounds_print_like_a_person_writes_them(scenario_doc: Doc) -> None:
+    scenario_doc["services"][0]["service_time"]["mean"] = 0
+    p = assert_problem(problems_of(scenario_doc), "services[0].service_time.mean", "> 0")
+    assert p.message == "must be > 0"
+    assert "0.0" not in p.message
+
+
+@pytest.mark.parametrize("p", [-0.1, 1.5])
+def test_probability_out_of_range(scenario_doc: Doc, p: float) -> None:
+    scenario_doc["services"][0]["routes"][0]["p"] = p
+    assert_problem(
+        problems_of(scenario_doc), "services[0].routes[0].p", "probability", "between 0 and 1"
+    )
+
+
+def test_target_share_out_of_range(scenario_doc: Doc) -> None:
+    scenario_doc["services"][1]["target"]["within"] = 0
+    assert_problem(problems_of(scenario_doc), "services[1].target.within", "> 0")
+
+
+def test_negative_duration_parameter(scenario_doc: Doc) -> None:
+    scenario_doc["services"][3]["service_time"]["values"] = [1, -2]
+    assert_problem(problems_of(scenario_doc), "services[3].service_time.values[1]", "≥ 0")
+
+
+def test_distribution_parameters_out_of_order(scenario_doc: Doc) -> None:
+    scenario_doc["services"][2]["service_time"]["mode"] = 99
+    assert_problem(problems_of(scenario_doc), "services[2].service_time", "low ≤ mode ≤ high")
+
+
+def test_empty_list_of_services(scenario_doc: Doc) -> None:
+    scenario_doc["services"] = []
+    assert_problem(problems_of(scenario_doc), "services", "at least 1 item")
+
+
+def test_entry_probabilities_must_sum_to_one(scenario_doc: Doc) -> None:
+    scenario_doc["cohorts"][0]["entry"][0]["p"] = 0.5
+    assert_problem(problems_of(scenario_doc), "cohorts[0].entry", "sum to exactly 1", "0.7")
+
+
+def test_routes_sum_over_one(scenario_doc: Doc) -> None:
+    scenario_doc["services"][1]["routes"][0]["p"] = 0.99
+    assert_problem(problems_of(scenario_doc), "services[1].routes", "sum to 1.04", "at most 1")
+
+
+def test_cohort_route_override_sum_over_one(scenario_doc: Doc) -> None:
+    scenario_doc["cohorts"][0]["routes"]["hospital"].append({"to": "housing", "p": 0.6})
+    assert_problem(problems_of(scenario_doc), "cohorts[0].routes.hospital", "at most 1")
+
+
+def test_unknown_route_target(scenario_doc: Doc) -> None:
+    scenario_doc["services"][1]["routes"][1]["to"] = "housnig"
+    assert_problem(problems_of(scenario_doc), "services[1].routes[1].to", "no service", "'housnig'")
+
+
+def test_unknown_entry_service(scenario_doc: Doc) -> None:
+    scenario_doc["cohorts"][1]["entry"] = "pharmacy"
+    assert_problem(problems_of(scenario_doc), "cohorts[1].entry", "no service", "'pharmacy'")
+
+
+def test_abandon_to_unknown(scenario_doc: Doc) -> None:
+    scenario_doc["services"][3]["abandon_to"] = "a_and_e"
+    assert_problem(problems_of(scenario_doc), "services[3].abandon_to", "no service", "'a_and_e'")
+
+
+def test_abandon_to_without_patience(scenario_doc: Doc) -> None:
+    del scenario_doc["services"][3]["patience"]
+    assert_problem(problems_of(scenario_doc), "services[3].abandon_to", "without patience")
+
+
+def test_duplicate_ids(scenario_doc: Doc) -> None:
+    scenario_doc["services"][4]["id"] = "gp"
+    assert_problem(problems_of(scenario_doc), "services[4].id", "'gp'", "services[0]", "unique")
+
+
+@pytest.mark.parametrize("warm_up", [365, 400])
+def test_horizon_not_after_warm_up(scenario_doc: Doc, warm_up: int) -> None:
+    scenario_doc["run"]["warm_up"] = warm_up
+    assert_problem(problems_of(scenario_doc), "run", "horizon (365)", f"warm_up ({warm_up})")
+
+
+def test_replications_zero(scenario_doc: Doc) -> None:
+    scenario_doc["run"]["replications"] = 0
+    assert_problem(problems_of(scenario_doc), "run.replications", "whole number ≥ 1")
+
+
+def test_policy_target_service_missing(scenario_doc: Doc) -> None:
+    scenario_doc["policies"][0]["changes"][1]["service"] = "hospitals"
+    assert_problem(
+        problems_of(scenario_doc), "policies[0].changes[1].service", "no service", "'hospitals'"
+    )
+
+
+def test_policy_target_cohort_missing(scenario_doc: Doc) -> None:
+    scenario_doc["policies"][0]["changes"][2]["cohort"] = "frail"
+    assert_problem(
+        problems_of(scenario_doc), "policies[0].changes[2].cohort", "no cohort", "'frail'"
+    )
+
+
+def test_change_with_two_operations(scenario_doc: Doc) -> None:
+    scenario_doc["policies"][1]["changes"][0]["add"] = 2
+    assert_problem(
+        problems_of(scenario_doc), "policies[1].changes[0]", "exactly one of set, add, multiply"
+    )
+
+
+def test_variant_naming_a_missing_policy(scenario_doc: Doc) -> None:
+    scenario_doc["variants"][2]["policies"][1] = "more_gp"
+    assert_problem(problems_of(scenario_doc), "variants[2].policies[1]", "no policy", "'more_gp'")
+
+
+def test_variants_without_baseline(scenario_doc: Doc) -> None:
+    scenario_doc["variants"][0]["id"] = "today"
+    assert_problem(problems_of(scenario_doc), "variants", "'baseline'")
+
+
+def test_capacity_change_below_one(scenario_doc: Doc) -> None:
+    scenario_doc["policies"][0]["changes"][0] = {
+        "lever": "capacity",
+        "service": "social_care",
+        "add": -30,
+    }
+    assert_problem(problems_of(scenario_doc), "policies[0].changes[0]", "-5", "whole number ≥ 1")
+
+
+def test_route_change_pushing_sum_over_one(scenario_doc: Doc) -> None:
+    scenario_doc["policies"][0]["changes"][3]["p"] = 0.99
+    assert_problem(
+        problems_of(scenario_doc), "policies[0].changes[3]", "'hospital'", "1.04", "at most 1"
+    )
+
+
+def test_patience_lever_on_a_service_without_patience(scenario_doc: Doc) -> None:
+    scenario_doc["policies"][0]["changes"][4]["service"] = "hospital"
+    assert_problem(problems_of(scenario_doc), "policies[0].changes[4]", "'hospital'", "no patience")
+
+
+# --------------------------------------------------------------------------- all at once
+
+
+def test_all_problems_of_a_file_are_reported_at_once(scenario_doc: Doc) -> None:
+    scenario_doc["services"][0]["capacity"] = 0
+    scenario_doc["cohorts"][1]["arrivals"]["rate"] = -1
+    scenario_doc["policies"][1]["changes"][0]["lever"] = "staff"
+    problems = problems_of(scenario_doc)
+    assert [p.path for p in problems] == [
+        "services[0].capacity",
+        "cohorts[1].arrivals.rate",
+        "policies[1].changes[0].lever",
+    ]
+    error = ScenarioError(problems, "demo.mission.json")
+    assert str(error).startswith("demo.mission.json: 3 problems found:")
+
+
+def test_all_cross_field_problems_are_reported_at_once(scenario_doc: Doc) -> None:
+    scenario_doc["services"][1]["routes"][0]["to"] = "nowhere"
+    scenario_doc["cohorts"][1]["entry"] = "nowhere"
+    scenario_doc["variants"][1]["policies"] = ["nothing"]
+    assert len(problems_of(scenario_doc)) == 3
+
+
+JARGON = (
+    "Input should",
+    "pydantic",
+    "function-after",
+    "tuple[",
+    "constrained-",
+    "[key]",
+    "Value error",
+)
+
+BREAKAGES: list[Callable[[Doc], None]] = [
+    lambda d: d["services"][0].__setitem__("capacity", 0),
+    lambda d: d["services"][0].__setitem__("capacity", "x"),
+    lambda d: d["services"][0].__setitem__("capacity", [1]),
+    lambda d: d["services"][0].__setitem__("queue_limit", -1),
+    lambda d: d["services"][0].__setitem__("service_time", {"dist": "fixed", "value": "a"}),
+    lambda d: d["services"][0].__setitem__("patience", 5),
+    lambda d: d["services"][0].__setitem__("target", {"wait": -1, "within": 2}),
+    lambda d: d["services"][0].__setitem__("cost", {"per_case": None}),
+    lambda d: d["services"][0].__setitem__("routes", [{"to": 1, "p": "x"}]),
+    lambda d: d["services"][1].__setitem__("capacity_schedule", {"period": 0, "steps": []}),
+    lambda d: d["services"][1].__setitem__("capacity_schedule", {"period": 7, "steps": [[8, 1]]}),
+    lambda d: d["services"][1].__setitem__("capacity_schedule", {"period": 7, "steps": [[0]]}),
+    lambda d: d["services"][3].__setitem__("service_time", {"dist": "empirical", "values": []}),
+    lambda d: d["cohorts"][0].__setitem__("entry", [{"to": "GP", "p": 2}]),
+    lambda d: d["cohorts"][0].__setitem__("entry", []),
+    lambda d: d["cohorts"][0].__setitem__("entry", None),
+    lambda d: d["cohorts"][0].__setitem__("routes", {"Bad": "x"}),
+    lambda d: d["cohorts"][0]["arrivals"].__setitem__("profile", {"period": 7, "multipliers": []}),
+    lambda d: d["policies"][0].__setitem__("changes", []),
+    lambda d: d["policies"][0]["changes"].append({"lever": "patience", "service": "gp"}),
+    lambda d: d["policies"][0]["changes"].append({"lever": "route", "service": "gp", "p": 2}),
+    lambda d: d["policies"][0]["changes"].append({"lever": "capacity", "service": "gp"}),
+    lambda d: d["policies"][0]["changes"].append("capacity"),
+    lambda d: d.__setitem__("variants", [{"id": "baseline"}]),
+    lambda d: d.__setitem__("variants", "baseline"),
+    lambda d: d.__setitem__("description", None),
+    lambda d: d["run"].__setitem__("seed", -1),
+    lambda d: d["run"].__setitem__("seed", 2**70),
+    lambda d: d["run"].__setitem__("replications", 10**9),
+]
+
+
+@pytest.mark.parametrize("breakage", BREAKAGES)
+def test_messages_have_no_jargon(scenario_doc: Doc, breakage: Callable[[Doc], None]) -> None:
+    breakage(scenario_doc)
+    problems = problems_of(scenario_doc)
+    for p in problems:
+        text = str(p)
+        for word in JARGON:
+            assert word.lower() not in text.lower(), text
+        assert p.path and p.message
+
+
+# --------------------------------------------------------------------------- files on disk
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(tmp_path / "nope.mission.json")
+    assert_problem(list(info.value.problems), "(file)", "does not exist")
+    assert "nope.mission.json" in str(info.value)
+
+
+def test_folder_instead_of_file(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(tmp_path)
+    assert_problem(list(info.value.problems), "(file)", "folder")
+
+
+def test_error_names_the_file(tmp_path: Path, scenario_doc: Doc) -> None:
+    scenario_doc["services"][0]["capacity"] = 0
+    path = tmp_path / "broken.mission.json"
+    path.write_text(json.dumps(scenario_doc), encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert info.value.source == str(path)
+    assert str(info.value).startswith(f"{path}: 1 problem found:")
+    assert "services[0].capacity: must be a whole number ≥ 1" in str(info.value)
+
+
+def test_load_valid_file(tmp_path: Path, scenario_doc: Doc) -> None:
+    path = tmp_path / "ok.mission.json"
+    path.write_text(json.dumps(scenario_doc, ensure_ascii=False), encoding="utf-8")
+    assert load_scenario(path).name == scenario_doc["name"]
