@@ -148,6 +148,27 @@ TABLE_METRICS = (
 )
 
 
+OPTIONAL_METRICS = (
+    ("mean_blocked_time", "Blocked"),
+    ("abandoned", "Gave up /t"),
+    ("turned_away", "Turned away /t"),
+)
+
+
+def _metrics_for(results: dict[str, Any]) -> list[tuple[str, str]]:
+    """The table's columns: the standard six, plus blocking, giving up and turning away
+    where any variant shows them."""
+    metrics = list(TABLE_METRICS)
+    for key, header in OPTIONAL_METRICS:
+        if any(
+            (fig := m.get(key)) is not None and fig["mean"] > 0
+            for block in results["variants"].values()
+            for m in block["services"].values()
+        ):
+            metrics.append((key, header.replace("/t", "/" + results.get("time_unit", "t"))))
+    return metrics
+
+
 def render_results(scenario, results: dict[str, Any]) -> str:
     from .report import fmt_figure, verdict
 
@@ -163,11 +184,12 @@ def render_results(scenario, results: dict[str, Any]) -> str:
     for vid, block in results["variants"].items():
         out.append("")
         out.append(f"== {names.get(vid, vid)} [{vid}]")
+        metrics = _metrics_for(results)
         rows = []
         for s in scenario.services:
             m = block["services"][s.id]
-            rows.append([s.name] + [fmt_figure(m[k], k) for k, _ in TABLE_METRICS])
-        out.append(_table(["Service"] + [h for _, h in TABLE_METRICS], rows))
+            rows.append([s.name] + [fmt_figure(m[k], k) for k, _ in metrics])
+        out.append(_table(["Service"] + [h for _, h in metrics], rows))
         crow = []
         for c in scenario.cohorts:
             m = block["cohorts"][c.id]
@@ -209,14 +231,14 @@ def render_results(scenario, results: dict[str, Any]) -> str:
             for s in scenario.services:
                 m = block["services"][s.id]
                 row = [s.name]
-                for k, _ in TABLE_METRICS:
+                for k, _ in metrics:
                     text = fmt_figure(m[k], k, signed=True)
                     v = verdict(k, m[k])
                     if v in marks:
                         text += f" {marks[v]}"
                     row.append(text)
                 rows.append(row)
-            out.append(_table(["Service"] + [h for _, h in TABLE_METRICS], rows))
+            out.append(_table(["Service"] + [h for _, h in metrics], rows))
             cost = block["cost"]["total"]
             v = verdict("total", cost)
             out.append(

@@ -113,30 +113,59 @@ def _atomic_write(path: Path, text: str) -> None:
 PERCENT = {"utilisation", "share_within_target"}
 
 
+#: the feasible range of each figure (for display only: a Student-t interval can overshoot)
+NON_NEGATIVE = {m for m, _ in SERVICE_METRICS + COHORT_METRICS} | {
+    "total",
+    "staff_and_capacity",
+    "per_case",
+    "policies",
+}
+UNIT_INTERVAL = {"share_within_target"}
+
+
 def fmt_number(x: float | None, metric: str = "") -> str:
     if x is None:
         return "–"
     if metric in PERCENT:
-        return f"{x * 100:.0f}%"
+        text = f"{x * 100:.0f}%"
+        return "0%" if text == "-0%" else text
     a = abs(x)
     if a >= 1e6:
-        return f"{x / 1e6:,.2f}m"
-    if a >= 1000:
-        return f"{x:,.0f}"
-    if a >= 100:
-        return f"{x:.0f}"
-    if a >= 10:
-        return f"{x:.1f}"
-    return f"{x:.2f}"
+        text = f"{x / 1e6:,.2f}m"
+    elif a >= 1000:
+        text = f"{x:,.0f}"
+    elif a >= 100:
+        text = f"{x:.0f}"
+    elif a >= 10:
+        text = f"{x:.1f}"
+    else:
+        text = f"{x:.2f}"
+    if text.startswith("-") and text.strip("-0.,m") == "":
+        text = text[1:]
+    return text
+
+
+def clip_interval(metric: str, lo: float, hi: float) -> tuple[float, float]:
+    """Clip a displayed interval to what the figure can be (waits ≥ 0, shares ≤ 100%)."""
+    if metric in NON_NEGATIVE:
+        lo, hi = max(lo, 0.0), max(hi, 0.0)
+    if metric in UNIT_INTERVAL:
+        lo, hi = min(lo, 1.0), min(hi, 1.0)
+    return lo, hi
 
 
 def fmt_figure(fig: dict[str, Any] | None, metric: str = "", signed: bool = False) -> str:
+    """'mean (low to high)'; a result's interval is clipped to the feasible range, a
+    difference's (``signed``) is not."""
     if fig is None:
         return "–"
     lo, hi = fig["ci95"]
+    if not signed:
+        lo, hi = clip_interval(metric, lo, hi)
     m = fmt_number(fig["mean"], metric)
-    if signed and fig["mean"] > 0:
+    if signed and fig["mean"] > 0 and not m.strip("0.,%m") == "":
         m = "+" + m
-    if lo == hi:
+    lo_text, hi_text = fmt_number(lo, metric), fmt_number(hi, metric)
+    if lo_text == hi_text:
         return m
-    return f"{m} ({fmt_number(lo, metric)} to {fmt_number(hi, metric)})"
+    return f"{m} ({lo_text} to {hi_text})"
