@@ -289,11 +289,14 @@ class Simulation:
 
     def _apply_phase(self, phase: Phase, initial: bool = False) -> None:
         now = self.env.now
+        previous = None if initial else self.phase
         self.phase = phase
         self.routes = self._routes_table(phase)
         self.rates = [phase.arrival_rates[c.id] for c in self.scenario.cohorts]
         for s, st in zip(self.scenario.services, self.stations, strict=True):
             sp = phase.services[s.id]
+            if previous is not None and previous.services[s.id] == sp:
+                continue  # untouched by this policy: not even a statistics update (CRN)
             st.st_factor = sp.service_time_factor
             st.pat_factor = sp.patience_factor
             old_schedule = None if initial else st.schedule
@@ -656,8 +659,15 @@ class Simulation:
 
     def run_until(self, t: float) -> None:
         t = min(t, self.horizon)
-        if t > self.env.now:
-            self.env.run(until=t)
+        env = self.env
+        if t > env.now:
+            env.run(until=t)
+        if t < self.horizon:
+            # SimPy stops before events due at exactly t; a snapshot labelled t must show
+            # them (a capacity step or a policy starting at t). The horizon is left as is:
+            # events at the horizon lie outside the window.
+            while env.peek() <= t:
+                env.step()
 
     def run(self) -> ReplicationSummary:
         self.run_until(self.horizon)
