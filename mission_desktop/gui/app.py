@@ -1,0 +1,70 @@
+"""Start-up: the application, the library (with the bundled examples), the main window."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from mission_desktop.store import Library, StoreError, data_dir, ensure_examples
+
+from .main_window import MainWindow
+
+APP_NAME = "Mission Desktop"
+ORGANISATION = "Mission Desktop"
+ORGANISATION_DOMAIN = "mission-desktop.invalid"
+
+#: The example scenarios shipped with the app (repository / package ``scenarios`` folder).
+SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication (created once), named for settings and the window system."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication([sys.argv[0] if sys.argv else "mission-desktop", *(argv or [])])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setOrganizationName(ORGANISATION)
+    app.setOrganizationDomain(ORGANISATION_DOMAIN)
+    return app  # type: ignore[return-value]
+
+
+def create_main_window(library: Library, path: str | Path | None = None) -> MainWindow:
+    """A main window over ``library``, showing ``path`` if given, else the startup scenario."""
+    window = MainWindow(library)
+    opened = False
+    if path is not None:
+        opened = window.open_file(path) is not None
+    if not opened:
+        window.open_startup_scenario()
+    return window
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Open the GUI: ``argv`` may hold one scenario FILE to open. Returns the exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    files = [a for a in argv if not a.startswith("-")]
+    app = application(argv)
+    try:
+        library = Library(data_dir() / "library.sqlite")
+    except StoreError as e:
+        QMessageBox.critical(None, APP_NAME, f"The scenario library cannot be opened.\n\n{e}")
+        return 1
+    try:
+        problems = ensure_examples(library, SCENARIOS_DIR)
+    except StoreError as e:
+        problems = [str(e)]
+    window = create_main_window(library, files[0] if files else None)
+    if problems:
+        window.statusBar().showMessage("Some example scenarios were skipped: " + problems[0], 15000)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        library.close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,169 @@
+"""Dialogs: a file's problems, a scenario's history, and the questions the window asks.
+
+Every dialog is built by a function and shown by the main window through one of its
+``ask_*`` / ``show_*`` methods, so tests can replace those methods and never block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mission_desktop.model import Problem
+
+KEEP_BOTH = "keep_both"
+REPLACE = "replace"
+CANCEL = "cancel"
+SAVE = "save"
+DISCARD = "discard"
+
+
+class ProblemsDialog(QDialog):
+    """Every problem of a file or an edit, each with its place, in a table that can be copied."""
+
+    def __init__(
+        self,
+        title: str,
+        intro: str,
+        problems: Sequence[Problem],
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.problems = tuple(problems)
+        layout = QVBoxLayout(self)
+        self.intro = QLabel(intro, self)
+        self.intro.setWordWrap(True)
+        layout.addWidget(self.intro)
+        self.table = QTableWidget(len(self.problems), 2, self)
+        self.table.setHorizontalHeaderLabels(["Place", "Problem"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        self.table.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for row, problem in enumerate(self.problems):
+            self.table.setItem(row, 0, QTableWidgetItem(problem.path))
+            self.table.setItem(row, 1, QTableWidgetItem(problem.message))
+        self.table.setAccessibleName("Problems found")
+        self.table.setToolTip("Each problem with its place in the file")
+        layout.addWidget(self.table, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.copy_button = QPushButton("&Copy problems", self)
+        self.copy_button.setAccessibleName("Copy problems")
+        self.copy_button.setToolTip("Copy every problem to the clipboard, e.g. to email")
+        self.copy_button.clicked.connect(self.copy)
+        buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        buttons.accepted.connect(self.accept)
+        layout.addWidget(buttons)
+        self.resize(720, 360)
+
+    def text(self) -> str:
+        return self.intro.text() + "\n" + "\n".join(str(p) for p in self.problems)
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.text())
+
+
+class HistoryDialog(QDialog):
+    """A scenario's saved revisions, newest first; Restore makes the chosen one current."""
+
+    def __init__(self, name: str, revisions: Sequence, current_id: int | None, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(f"History of {name}")
+        self.chosen_revision_id: int | None = None
+        self.revisions = list(reversed(list(revisions)))
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(
+                "Every saved revision is kept. Restoring adds a new revision with the old "
+                "content; nothing is lost.",
+                self,
+            )
+        )
+        self.table = QTableWidget(len(self.revisions), 4, self)
+        self.table.setHorizontalHeaderLabels(["Revision", "Saved (UTC)", "Kind", "Note"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for row, rev in enumerate(self.revisions):
+            number = f"{rev.number}" + (" (current)" if rev.id == current_id else "")
+            values = (number, rev.created_at.replace("T", " ")[:19], rev.kind, rev.message)
+            for col, value in enumerate(values):
+                item = QTableWidgetItem(str(value))
+                item.setData(Qt.ItemDataRole.UserRole, rev.id)
+                self.table.setItem(row, col, item)
+        self.table.setAccessibleName("Saved revisions")
+        self.table.setToolTip("Choose a revision and press Restore")
+        if self.revisions:
+            self.table.selectRow(0)
+        self.table.doubleClicked.connect(lambda _i: self._restore())
+        layout.addWidget(self.table, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.restore_button = QPushButton("&Restore this revision", self)
+        self.restore_button.setAccessibleName("Restore this revision")
+        self.restore_button.setToolTip("Make the selected revision current again")
+        self.restore_button.clicked.connect(self._restore)
+        buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(640, 360)
+
+    def _restore(self) -> None:
+        row = self.table.currentRow()
+        if row < 0:
+            return
+        self.chosen_revision_id = self.revisions[row].id
+        self.accept()
+
+
+def duplicate_name_box(name: str, parent: QWidget | None = None) -> tuple[QMessageBox, dict]:
+    """The question asked when an opened file's scenario name is already in the library."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Scenario already in the library")
+    box.setText(f"The library already has a scenario named “{name}”.")
+    box.setInformativeText(
+        "Keep both (the file is added under a new name), or replace the library's copy "
+        "(its history is kept, so you can restore it)?"
+    )
+    keep = box.addButton("&Keep both", QMessageBox.ButtonRole.AcceptRole)
+    replace = box.addButton("&Replace", QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(cancel)
+    return box, {keep: KEEP_BOTH, replace: REPLACE, cancel: CANCEL}
+
+
+def save_changes_box(name: str, parent: QWidget | None = None) -> tuple[QMessageBox, dict]:
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Unsaved edits")
+    box.setText(f"“{name}” has edits that are not saved.")
+    box.setInformativeText("Save them as a new revision, discard them, or go back?")
+    save = box.addButton(QMessageBox.StandardButton.Save)
+    discard = box.addButton(QMessageBox.StandardButton.Discard)
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(save)
+    box.setEscapeButton(cancel)
+    return box, {save: SAVE, discard: DISCARD, cancel: CANCEL}

@@ -1,0 +1,246 @@
+"""Cohorts (groups of citizens): arrivals, priority, where they enter, their own routes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..models import (
+    Column,
+    ListTableModel,
+    ScenarioDocument,
+    describe_routes,
+    fmt_number,
+    parse_number,
+    rename_cohort,
+    unique_id,
+)
+from .common import InlineProblem, ListEditor, a11y, problem_text
+from .services import _store_text, new_route, route_columns
+
+
+def _store_priority(item: dict[str, Any], value: Any, path: str) -> None:
+    item["priority"] = parse_number(value, path, whole=True)
+
+
+def _store_rate(item: dict[str, Any], value: Any, path: str) -> None:
+    item.setdefault("arrivals", {})["rate"] = parse_number(value, path)
+
+
+def cohort_columns(document: ScenarioDocument) -> list[Column]:
+    unit = lambda: document.scenario.time_unit  # noqa: E731
+    return [
+        Column(
+            "id",
+            "Id",
+            lambda c: c["id"],
+            _store_text("id"),
+            "Short id used in files and levers",
+            rename=rename_cohort,
+        ),
+        Column("name", "Name", lambda c: c["name"], _store_text("name"), "Name of the group"),
+        Column(
+            "priority",
+            "Priority",
+            lambda c: c.get("priority", 0),
+            _store_priority,
+            "Lower numbers are served first at priority services",
+        ),
+        Column(
+            "arrivals.rate",
+            "Arrival rate",
+            lambda c: fmt_number(c["arrivals"]["rate"]),
+            _store_rate,
+            f"Mean arrivals per time unit ({unit()})",
+        ),
+        Column(
+            "entry",
+            "Entry",
+            lambda c: describe_routes(c.get("entry")),
+            None,
+            "Where people first arrive (edit below)",
+        ),
+    ]
+
+
+class CohortsPanel(QWidget):
+    def __init__(self, document: ScenarioDocument, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.row = -1
+        layout = QVBoxLayout(self)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        layout.addWidget(splitter)
+        self.model = ListTableModel(document, "cohorts", cohort_columns(document), "cohort", self)
+        self.table = ListEditor(self.model, "Cohorts", self._new_cohort, self)
+        splitter.addWidget(self.table)
+
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        self.detail = QGroupBox("Selected cohort", scroll)
+        scroll.setWidget(self.detail)
+        splitter.addWidget(scroll)
+        box = QVBoxLayout(self.detail)
+
+        self.profile = QLabel(self.detail)
+        self.profile.setWordWrap(True)
+        box.addWidget(self.profile)
+
+        box.addWidget(
+            QLabel("<b>Entry</b> — where people first arrive (shares sum to 1)", self.detail)
+        )
+        self.entry_model = ListTableModel(
+            document, "", route_columns(document), "entry point", self
+        )
+        self.entry = ListEditor(
+            self.entry_model,
+            "Entry points",
+            lambda: new_route(document, self.entry_model._items),
+            self.detail,
+        )
+        self.entry.setMinimumHeight(140)
+        box.addWidget(self.entry)
+
+        box.addWidget(
+            QLabel("<b>Route overrides</b> — this cohort's own routes after a service", self.detail)
+        )
+        form = QFormLayout()
+        row = QHBoxLayout()
+        self.override_service = QComboBox(self.detail)
+        a11y(
+            self.override_service,
+            "Override routes after service",
+            "Choose the service whose routes this cohort replaces",
+        )
+        self.override_service.activated.connect(self._on_override_service)
+        row.addWidget(self.override_service, 1)
+        self.add_override = QPushButton("Add &override", self.detail)
+        a11y(
+            self.add_override,
+            "Add route override",
+            "Give this cohort its own routes after the chosen service",
+        )
+        self.add_override.clicked.connect(self._add_override)
+        self.remove_override = QPushButton("Remove o&verride", self.detail)
+        a11y(
+            self.remove_override,
+            "Remove route override",
+            "Use the service's own routes again for this cohort",
+        )
+        self.remove_override.clicked.connect(self._remove_override)
+        row.addWidget(self.add_override)
+        row.addWidget(self.remove_override)
+        form.addRow("After service:", row)
+        box.addLayout(form)
+        self.override_model = ListTableModel(document, "", route_columns(document), "route", self)
+        self.overrides = ListEditor(
+            self.override_model,
+            "Route override",
+            lambda: new_route(document, self.override_model._items),
+            self.detail,
+        )
+        self.overrides.setMinimumHeight(140)
+        box.addWidget(self.overrides)
+        self.banner = InlineProblem(self.detail)
+        box.addWidget(self.banner)
+        box.addStretch(1)
+
+        self.table.current_row_changed.connect(self.show_cohort)
+        document.scenario_changed.connect(lambda _s: self.show_cohort(self.table.current_row()))
+        self.table.select_row(0)
+
+    def show_cohort(self, row: int) -> None:
+        scenario = self.document.scenario
+        if row < 0 or row >= len(scenario.cohorts):
+            self.row = -1
+            self.detail.setEnabled(False)
+            self.entry_model.set_list_path("")
+            self.override_model.set_list_path("")
+            return
+        self.row = row
+        self.detail.setEnabled(True)
+        cohort = scenario.cohorts[row]
+        self.detail.setTitle(f"Selected cohort: {cohort.name} ({cohort.id})")
+        prof = cohort.arrivals.profile
+        self.profile.setText(
+            "Arrivals are steady over time (no profile)."
+            if prof is None
+            else f"Arrival profile: repeats every {fmt_number(prof.period)} {scenario.time_unit}(s), "
+            f"multipliers {', '.join(fmt_number(m) for m in prof.multipliers)}."
+        )
+        path = f"cohorts[{row}].entry"
+        if self.entry_model.list_path != path:
+            self.entry_model.set_list_path(path)
+        current = self.override_service.currentData()
+        self.override_service.blockSignals(True)
+        self.override_service.clear()
+        for s in scenario.services:
+            mark = " — overridden" if s.id in cohort.routes else ""
+            self.override_service.addItem(f"{s.name} ({s.id}){mark}", s.id)
+        i = self.override_service.findData(current)
+        if i < 0 and cohort.routes:
+            i = self.override_service.findData(next(iter(cohort.routes)))
+        self.override_service.setCurrentIndex(max(i, 0))
+        self.override_service.blockSignals(False)
+        self._show_override()
+        self.banner.clear()
+
+    def _show_override(self) -> None:
+        sid = self.override_service.currentData()
+        cohort = self.document.scenario.cohorts[self.row]
+        has = sid in cohort.routes
+        self.add_override.setEnabled(not has)
+        self.remove_override.setEnabled(has)
+        self.overrides.setEnabled(has)
+        path = f"cohorts[{self.row}].routes.{sid}" if has else ""
+        if self.override_model.list_path != path:
+            self.override_model.set_list_path(path)
+
+    def _on_override_service(self, _i: int) -> None:
+        self._show_override()
+
+    def _edit_routes(self, add: bool) -> None:
+        row, sid = self.row, self.override_service.currentData()
+        if row < 0 or sid is None:
+            return
+
+        def change(doc: dict[str, Any]) -> None:
+            routes = doc["cohorts"][row].setdefault("routes", {})
+            if add:
+                svc = next(s for s in doc["services"] if s["id"] == sid)
+                routes[sid] = [dict(r) for r in svc.get("routes", [])]
+            else:
+                routes.pop(sid, None)
+
+        verb = "Add" if add else "Remove"
+        problems = self.document.edit(change, f"{verb} route override at {sid}")
+        if problems:
+            self.banner.show_message(problem_text(problems))
+
+    def _add_override(self) -> None:
+        self._edit_routes(True)
+
+    def _remove_override(self) -> None:
+        self._edit_routes(False)
+
+    def _new_cohort(self) -> dict[str, Any]:
+        taken = {c.id for c in self.document.scenario.cohorts}
+        return {
+            "id": unique_id("new_cohort", taken),
+            "name": "New cohort",
+            "arrivals": {"rate": 1},
+            "entry": self.document.scenario.services[0].id,
+        }

@@ -1,0 +1,321 @@
+"""Pieces shared by the editor panels: accessible names, inline problems, list editors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mission_desktop.model import Problem
+
+from ..models import ListTableModel, path_startswith
+
+#: Vermillion from the Okabe–Ito palette; always together with an icon and words.
+PROBLEM_COLOUR = "#D55E00"
+
+
+def a11y(widget: QWidget, name: str, tip: str | None = None) -> QWidget:
+    """Give a control its accessible name and a tooltip (the tip defaults to the name)."""
+    widget.setAccessibleName(name)
+    widget.setToolTip(tip or name)
+    if tip:
+        widget.setAccessibleDescription(tip)
+    return widget
+
+
+def spin_value(spin: Any, old: Any) -> Any:
+    """The spin box's value, or ``old`` if the box only shows ``old`` rounded: tabbing
+    through a field must never change a value that was more precise than the box."""
+    value = spin.value()
+    decimals = spin.decimals() if hasattr(spin, "decimals") else 0
+    try:
+        if old is not None and round(float(old), decimals) == round(float(value), decimals):
+            return old
+    except (TypeError, ValueError):
+        pass
+    return value
+
+
+def mark_invalid(widget: QWidget, message: str | None) -> None:
+    """Outline a field in red and describe the problem (for screen readers too), or clear it."""
+    if message:
+        widget.setProperty("invalid", True)
+        widget.setStyleSheet(f"border: 2px solid {PROBLEM_COLOUR};")
+        widget.setAccessibleDescription(f"Problem: {message}")
+    else:
+        if widget.property("invalid"):
+            widget.setStyleSheet("")
+            widget.setAccessibleDescription(widget.toolTip())
+        widget.setProperty("invalid", False)
+
+
+class InlineProblem(QWidget):
+    """A warning icon and a message in words, shown beside or under a field."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.icon = QLabel(self)
+        style = QApplication.style()
+        self.icon.setPixmap(
+            style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(16, 16)
+        )
+        self.icon.setAccessibleName("Problem")
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setStyleSheet(f"color: {PROBLEM_COLOUR}; font-weight: bold;")
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.label, 1)
+        self.setAccessibleName("Problem with this edit")
+        self.hide()
+
+    def text(self) -> str:
+        return self.label.text() if self.isVisibleTo(self.parentWidget()) else ""
+
+    def show_message(self, text: str) -> None:
+        if not text:
+            self.clear()
+            return
+        self.label.setText(text)
+        self.label.setAccessibleName(text)
+        self.setAccessibleDescription(text)
+        self.show()
+
+    def clear(self) -> None:
+        self.label.clear()
+        self.hide()
+
+
+def problem_text(problems: Sequence[Problem], with_place: bool = True) -> str:
+    if with_place:
+        return "\n".join(f"{p.path}: {p.message}" for p in problems)
+    return "\n".join(p.message for p in problems)
+
+
+class FieldProblems:
+    """Maps problem paths to form fields: shows each message at its field, the rest in a banner."""
+
+    def __init__(self, banner: InlineProblem):
+        self.banner = banner
+        self._fields: list[tuple[Callable[[], str], QWidget, InlineProblem]] = []
+        self._aliases: dict[str, int] = {}
+
+    def add(
+        self,
+        path: str | Callable[[], str],
+        widget: QWidget,
+        label: InlineProblem,
+        also: tuple[str, ...] = (),
+    ) -> None:
+        """``also``: exact problem paths shown at this field too (a rule across fields, e.g.
+        ``run`` for "horizon must be greater than warm_up")."""
+        self._fields.append(((lambda: path) if isinstance(path, str) else path, widget, label))
+        for alias in also:
+            self._aliases[alias] = len(self._fields) - 1
+
+    def clear(self) -> None:
+        for _path, widget, label in self._fields:
+            mark_invalid(widget, None)
+            label.clear()
+        self.banner.clear()
+
+    def show(self, problems: Sequence[Problem]) -> None:
+        self.clear()
+        unplaced: list[Problem] = []
+        shown: dict[int, list[str]] = {}
+        for problem in problems:
+            best = None
+            best_len = -1
+            for i, (path_fn, _w, _l) in enumerate(self._fields):
+                path = path_fn()
+                if path and path_startswith(problem.path, path) and len(path) > best_len:
+                    best, best_len = i, len(path)
+            if best is None and problem.path in self._aliases:
+                shown.setdefault(self._aliases[problem.path], []).append(problem.message)
+            elif best is None:
+                unplaced.append(problem)
+            else:
+                suffix = problem.path[best_len:].lstrip(".")
+                msg = f"{suffix}: {problem.message}" if suffix else problem.message
+                shown.setdefault(best, []).append(msg)
+        for i, messages in shown.items():
+            _path, widget, label = self._fields[i]
+            text = "; ".join(messages)
+            mark_invalid(widget, text)
+            label.show_message(text)
+        if unplaced:
+            self.banner.show_message(problem_text(unplaced))
+
+
+class ComboDelegate(QStyledItemDelegate):
+    """A drop-down editor for cells whose column offers choices."""
+
+    def createEditor(
+        self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex
+    ) -> QWidget:
+        model = index.model()
+        col = getattr(model, "columns", [None])[index.column()] if model else None
+        if col is not None and col.choices is not None:
+            combo = QComboBox(parent)
+            combo.setEditable(False)
+            combo.addItems(list(col.choices()))
+            a11y(combo, col.header, col.tooltip or col.header)
+            return combo
+        editor = super().createEditor(parent, option, index)
+        if col is not None:
+            editor.setAccessibleName(col.header)
+        return editor
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
+        if isinstance(editor, QComboBox):
+            value = str(index.data(Qt.ItemDataRole.EditRole) or "")
+            i = editor.findText(value)
+            editor.setCurrentIndex(max(i, 0))
+            return
+        super().setEditorData(editor, index)
+
+    def setModelData(self, editor: QWidget, model: Any, index: QModelIndex) -> None:
+        if isinstance(editor, QComboBox):
+            model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)
+            return
+        super().setModelData(editor, model, index)
+
+
+class ListEditor(QWidget):
+    """A table over a :class:`ListTableModel`, with Add / Remove buttons and a problem line."""
+
+    current_row_changed = Signal(int)
+
+    def __init__(
+        self,
+        model: ListTableModel,
+        title: str,
+        new_item: Callable[[], dict[str, Any] | None],
+        parent: QWidget | None = None,
+        tip: str = "",
+    ):
+        super().__init__(parent)
+        self.model = model
+        self._new_item = new_item
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.view = QTableView(self)
+        self.view.setModel(model)
+        self.view.setItemDelegate(ComboDelegate(self.view))
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.view.setTabKeyNavigation(False)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.verticalHeader().setVisible(False)
+        self.view.setAlternatingRowColors(True)
+        self.view.setWordWrap(False)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        model.modelReset.connect(self._fit_columns)
+        self._fitted = False
+        a11y(self.view, title, tip or f"{title}: press F2 or type to edit a cell")
+        self._corner_names()
+        layout.addWidget(self.view, 1)
+
+        buttons = QHBoxLayout()
+        noun = model.noun
+        self.add_button = QPushButton(f"&Add {noun}", self)
+        a11y(self.add_button, f"Add {noun}", f"Add a new {noun}")
+        self.remove_button = QPushButton(f"&Remove {noun}", self)
+        a11y(self.remove_button, f"Remove {noun}", f"Remove the selected {noun}")
+        self.add_button.clicked.connect(self.add_item)
+        self.remove_button.clicked.connect(self.remove_current)
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+
+        self.problem = InlineProblem(self)
+        layout.addWidget(self.problem)
+        model.problems_changed.connect(self._on_problems)
+        model.modelReset.connect(self._restore_row)
+        self._last_row = -1
+        self.view.selectionModel().currentRowChanged.connect(self._on_current)
+        self._fit_columns()
+
+    def _corner_names(self) -> None:
+        from PySide6.QtWidgets import QAbstractButton
+
+        for b in self.view.findChildren(QAbstractButton):
+            if not b.accessibleName():
+                b.setAccessibleName("Select all")
+
+    def _fit_columns(self) -> None:
+        """Size the columns to their contents once, when the first rows arrive."""
+        if self._fitted or self.model.rowCount() == 0:
+            return
+        self._fitted = True
+        self.view.resizeColumnsToContents()
+        header = self.view.horizontalHeader()
+        for col in range(self.model.columnCount()):
+            header.resizeSection(col, min(max(header.sectionSize(col), 70), 280))
+
+    def _on_problems(self, problems: Sequence[Problem]) -> None:
+        self.problem.show_message("\n".join(self.model.describe_problem(p) for p in problems))
+
+    def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = current.row() if current.isValid() else -1
+        if row >= 0:
+            self._last_row = row
+        self.current_row_changed.emit(row)
+
+    def _restore_row(self) -> None:
+        n = self.model.rowCount()
+        if n == 0:
+            self.current_row_changed.emit(-1)
+            return
+        row = min(max(self._last_row, 0), n - 1)
+        self.select_row(row)
+
+    def current_row(self) -> int:
+        idx = self.view.currentIndex()
+        return idx.row() if idx.isValid() else -1
+
+    def select_row(self, row: int) -> None:
+        if 0 <= row < self.model.rowCount():
+            self._last_row = row
+            self.view.setCurrentIndex(self.model.index(row, 0))
+            self.view.selectRow(row)
+            self.current_row_changed.emit(row)
+
+    def add_item(self) -> None:
+        item = self._new_item()
+        if item is None:
+            return
+        before = self.model.rowCount()
+        if not self.model.insert_item(item):
+            self.select_row(before)
+
+    def remove_current(self) -> None:
+        row = self.current_row()
+        if row < 0:
+            return
+        self.model.remove_item(row)

@@ -1,0 +1,160 @@
+"""Scenario name, description, time unit, and run settings (horizon, warm-up, replications, seed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mission_desktop.model.scenario import TIME_UNITS
+
+from ..models import ScenarioDocument, plural_unit
+from .common import FieldProblems, InlineProblem, a11y, spin_value
+
+MAX_SEED = 2**31 - 1
+
+
+class _DescriptionEdit(QPlainTextEdit):
+    """A plain-text box that reports an edit when it loses focus (one undo step per visit)."""
+
+    def __init__(self, on_done, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._on_done = on_done
+        self.setTabChangesFocus(True)
+
+    def focusOutEvent(self, event: Any) -> None:  # noqa: N802
+        super().focusOutEvent(event)
+        self._on_done()
+
+
+class RunSettingsPanel(QWidget):
+    def __init__(self, document: ScenarioDocument, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.document = document
+        layout = QVBoxLayout(self)
+        self.banner = InlineProblem(self)
+        layout.addWidget(self.banner)
+        self.problems = FieldProblems(self.banner)
+        form = QFormLayout()
+        layout.addLayout(form)
+
+        def row(label: str, widget: QWidget, path: str, also: tuple[str, ...] = ()) -> None:
+            problem = InlineProblem(self)
+            form.addRow(label, widget)
+            form.addRow("", problem)
+            self.problems.add(path, widget, problem, also)
+
+        self.name = QLineEdit(self)
+        a11y(self.name, "Scenario name", "The scenario's name, shown in the library and the title")
+        self.name.editingFinished.connect(
+            lambda: self._set("name", self.name.text().strip(), "name")
+        )
+        row("Scenario &name:", self.name, "name")
+
+        self.description = _DescriptionEdit(self._on_description, self)
+        self.description.setMaximumHeight(100)
+        a11y(self.description, "Description", "What this scenario models, in words")
+        row("&Description:", self.description, "description")
+
+        self.time_unit = QComboBox(self)
+        self.time_unit.addItems(list(TIME_UNITS))
+        a11y(self.time_unit, "Time unit", "The unit of every time and rate in this scenario")
+        self.time_unit.activated.connect(
+            lambda _i: self._set("time_unit", self.time_unit.currentText(), "time unit")
+        )
+        row("&Time unit:", self.time_unit, "time_unit")
+
+        self.horizon = self._double("Horizon", "How long each replication runs")
+        row("&Horizon:", self.horizon, "run.horizon", also=("run",))
+        self.warm_up = self._double("Warm-up", "Time excluded from statistics at the start")
+        row("&Warm-up:", self.warm_up, "run.warm_up")
+
+        self.replications = QSpinBox(self)
+        self.replications.setRange(0, 10_000)
+        self.replications.setKeyboardTracking(False)
+        a11y(
+            self.replications,
+            "Replications",
+            "Independent runs per variant; more gives tighter CIs",
+        )
+        self.replications.editingFinished.connect(
+            lambda: self._set_run("replications", self.replications.value())
+        )
+        row("&Replications:", self.replications, "run.replications")
+
+        self.seed = QSpinBox(self)
+        self.seed.setRange(0, MAX_SEED)
+        self.seed.setKeyboardTracking(False)
+        a11y(self.seed, "Random seed", "The same seed gives the same results on every run")
+        self.seed.editingFinished.connect(lambda: self._set_run("seed", self.seed.value()))
+        row("Random &seed:", self.seed, "run.seed")
+        layout.addStretch(1)
+        document.scenario_changed.connect(lambda _s: self.refresh())
+        self.refresh()
+
+    def _double(self, name: str, tip: str) -> QDoubleSpinBox:
+        spin = QDoubleSpinBox(self)
+        spin.setRange(0, 1e9)
+        spin.setDecimals(2)
+        spin.setKeyboardTracking(False)
+        a11y(spin, name, tip)
+        key = "horizon" if name == "Horizon" else "warm_up"
+        spin.editingFinished.connect(
+            lambda: self._set_run(key, spin_value(spin, getattr(self.document.scenario.run, key)))
+        )
+        return spin
+
+    def refresh(self) -> None:
+        s = self.document.scenario
+        unit = f" {plural_unit(s.time_unit)}"
+        for widget, value in (
+            (self.horizon, s.run.horizon),
+            (self.warm_up, s.run.warm_up),
+            (self.replications, s.run.replications),
+            (self.seed, min(s.run.seed, MAX_SEED)),
+        ):
+            widget.blockSignals(True)
+            widget.setValue(value)
+            widget.blockSignals(False)
+        self.horizon.setSuffix(unit)
+        self.warm_up.setSuffix(unit)
+        self.seed.setEnabled(s.run.seed <= MAX_SEED)
+        if self.name.text() != s.name:
+            self.name.setText(s.name)
+        if self.description.toPlainText() != s.description:
+            self.description.blockSignals(True)
+            self.description.setPlainText(s.description)
+            self.description.blockSignals(False)
+        self.time_unit.setCurrentText(s.time_unit)
+        self.problems.clear()
+
+    def _apply(self, change, text: str) -> None:
+        problems = self.document.edit(change, text)
+        if problems:
+            self.problems.show(problems)
+
+    def _set(self, key: str, value: Any, label: str) -> None:
+        def change(doc: dict[str, Any]) -> None:
+            doc[key] = value
+
+        self._apply(change, f"Set {label}")
+
+    def _set_run(self, key: str, value: Any) -> None:
+        def change(doc: dict[str, Any]) -> None:
+            doc["run"][key] = value
+
+        self._apply(change, f"Set {key.replace('_', ' ')}")
+
+    def _on_description(self) -> None:
+        text = self.description.toPlainText()
+        if text != self.document.scenario.description:
+            self._set("description", text, "description")

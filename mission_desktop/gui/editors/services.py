@@ -1,0 +1,418 @@
+"""Services: a table of every service and a detail form for the selected one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..models import (
+    Column,
+    ListTableModel,
+    ScenarioDocument,
+    describe_distribution,
+    fmt_number,
+    parse_number,
+    plural_unit,
+    rename_service,
+    unique_id,
+    value_problem,
+)
+from .common import FieldProblems, InlineProblem, ListEditor, a11y, spin_value
+from .distribution import DistributionEditor
+
+
+def _store_text(key: str, required: bool = True):
+    def store(item: dict[str, Any], value: Any, path: str) -> None:
+        text = str(value).strip()
+        if required and not text:
+            raise value_problem(path, "must not be empty")
+        item[key] = text
+
+    return store
+
+
+def _store_capacity(item: dict[str, Any], value: Any, path: str) -> None:
+    item["capacity"] = parse_number(value, path, whole=True, blank=None)
+
+
+def _store_queue_limit(item: dict[str, Any], value: Any, path: str) -> None:
+    limit = parse_number(value, path, whole=True, blank=None)
+    if limit is None:
+        item.pop("queue_limit", None)
+    else:
+        item["queue_limit"] = limit
+
+
+def _store_discipline(item: dict[str, Any], value: Any, path: str) -> None:
+    text = str(value).strip().lower()
+    if text not in ("fifo", "priority"):
+        raise value_problem(path, "must be fifo (first come, first served) or priority")
+    item["discipline"] = text
+
+
+def _target_text(item: dict[str, Any]) -> str:
+    t = item.get("target")
+    if not t:
+        return ""
+    return f"{fmt_number(round(t['within'] * 100, 3))}% within {fmt_number(t['wait'])}"
+
+
+def _capacity_text(item: dict[str, Any]) -> str:
+    cap = item.get("capacity")
+    return "unlimited" if cap is None else str(cap)
+
+
+def service_columns(document: ScenarioDocument) -> list[Column]:
+    return [
+        Column(
+            "id",
+            "Id",
+            lambda s: s["id"],
+            _store_text("id"),
+            "Short id used in routes and files",
+            rename=rename_service,
+        ),
+        Column("name", "Name", lambda s: s["name"], _store_text("name"), "Name people know it by"),
+        Column(
+            "department",
+            "Department",
+            lambda s: s.get("department", ""),
+            _store_text("department", required=False),
+            "Department (sets the colour)",
+        ),
+        Column(
+            "capacity",
+            "Capacity",
+            _capacity_text,
+            _store_capacity,
+            "Servers (staff, beds, caseworkers); blank = unlimited",
+            edit_value=lambda s: "" if s.get("capacity") is None else s["capacity"],
+        ),
+        Column(
+            "service_time",
+            "Service time",
+            lambda s: describe_distribution(s.get("service_time")),
+            None,
+            "How long each person is served (edit below)",
+        ),
+        Column(
+            "queue_limit",
+            "Queue limit",
+            lambda s: s.get("queue_limit"),
+            _store_queue_limit,
+            "Most people waiting; blank = no limit",
+        ),
+        Column(
+            "discipline",
+            "Discipline",
+            lambda s: s.get("discipline", "fifo"),
+            _store_discipline,
+            "fifo: first come, first served; priority: lower cohort priority first",
+            choices=lambda: ("fifo", "priority"),
+        ),
+        Column("target", "Target", _target_text, None, "Service standard (edit below)"),
+    ]
+
+
+def route_columns(document: ScenarioDocument) -> list[Column]:
+    def store_to(item: dict[str, Any], value: Any, path: str) -> None:
+        item["to"] = str(value).strip()
+
+    def store_p(item: dict[str, Any], value: Any, path: str) -> None:
+        item["p"] = parse_number(value, path)
+
+    def ids() -> tuple[str, ...]:
+        return tuple(s.id for s in document.scenario.services)
+
+    return [
+        Column(
+            "to", "To service", lambda r: r["to"], store_to, "Where people go next", choices=ids
+        ),
+        Column(
+            "p",
+            "Probability",
+            lambda r: fmt_number(r["p"]),
+            store_p,
+            "Share of people who go there (0 to 1); the rest leave",
+        ),
+    ]
+
+
+def new_route(document: ScenarioDocument, taken: list[dict[str, Any]]) -> dict[str, Any] | None:
+    used = {r["to"] for r in taken}
+    for s in document.scenario.services:
+        if s.id not in used:
+            return {"to": s.id, "p": 0}
+    return {"to": document.scenario.services[0].id, "p": 0}
+
+
+class ServicesPanel(QWidget):
+    def __init__(self, document: ScenarioDocument, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.row = -1
+        layout = QVBoxLayout(self)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        layout.addWidget(splitter)
+
+        self.model = ListTableModel(
+            document, "services", service_columns(document), "service", self
+        )
+        self.table = ListEditor(self.model, "Services", self._new_service, self)
+        splitter.addWidget(self.table)
+
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        self.detail = QGroupBox("Selected service", scroll)
+        scroll.setWidget(self.detail)
+        splitter.addWidget(scroll)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 2)
+        self._build_detail()
+        self.table.current_row_changed.connect(self.show_service)
+        document.scenario_changed.connect(lambda _s: self.show_service(self.table.current_row()))
+        self.table.select_row(0)
+
+    # ----------------------------------------------------------------- building
+    def _build_detail(self) -> None:
+        box = QVBoxLayout(self.detail)
+        self.banner = InlineProblem(self.detail)
+        box.addWidget(self.banner)
+        self.problems = FieldProblems(self.banner)
+        form = QFormLayout()
+        box.addLayout(form)
+
+        def prefix() -> str:
+            return f"services[{self.row}]" if self.row >= 0 else ""
+
+        self.service_time = DistributionEditor("Service time", parent=self.detail)
+        self.service_time.distribution_changed.connect(
+            lambda d: self._set_field("service_time", d, "service time")
+        )
+        st_problem = InlineProblem(self.detail)
+        box.addWidget(QLabel("<b>Service time</b>", self.detail))
+        box.addWidget(self.service_time)
+        box.addWidget(st_problem)
+        self.problems.add(
+            lambda: f"{prefix()}.service_time" if prefix() else "", self.service_time, st_problem
+        )
+
+        self.patience = DistributionEditor("Patience", optional=True, parent=self.detail)
+        self.patience.distribution_changed.connect(
+            lambda d: self._set_field("patience", d, "patience")
+        )
+        pa_problem = InlineProblem(self.detail)
+        box.addWidget(
+            QLabel("<b>Patience</b> (how long people wait before giving up)", self.detail)
+        )
+        box.addWidget(self.patience)
+        box.addWidget(pa_problem)
+        self.problems.add(
+            lambda: f"{prefix()}.patience" if prefix() else "", self.patience, pa_problem
+        )
+
+        form2 = QFormLayout()
+        box.addLayout(form2)
+        self.abandon_to = QComboBox(self.detail)
+        a11y(
+            self.abandon_to,
+            "People who give up go to",
+            "Where people who give up waiting go next (or leave the system)",
+        )
+        self.abandon_to.activated.connect(self._on_abandon)
+        ab_problem = InlineProblem(self.detail)
+        form2.addRow("People who give up &go to:", self.abandon_to)
+        form2.addRow("", ab_problem)
+        self.problems.add(
+            lambda: f"{prefix()}.abandon_to" if prefix() else "", self.abandon_to, ab_problem
+        )
+
+        self.cost_server = self._spin(
+            "Cost per server per time unit", form2, "cost.per_server_per_time", prefix, 1e12
+        )
+        self.cost_case = self._spin("Cost per case", form2, "cost.per_case", prefix, 1e12)
+
+        self.has_target = QCheckBox("Has a service &target", self.detail)
+        a11y(
+            self.has_target,
+            "Has a service target",
+            "Whether this service has a waiting-time standard",
+        )
+        self.has_target.toggled.connect(self._on_target)
+        form2.addRow(self.has_target)
+        self.target_wait = self._spin("Target: wait at most", form2, "target.wait", prefix, 1e9)
+        self.target_within = self._spin(
+            "Target: share of people (%)", form2, "target.within", prefix, 100
+        )
+
+        self.capacity_schedule = QLabel(self.detail)
+        self.capacity_schedule.setWordWrap(True)
+        form2.addRow("Capacity schedule:", self.capacity_schedule)
+
+        box.addWidget(QLabel("<b>Routes</b> — where people go after this service", self.detail))
+        self.routes_model = ListTableModel(
+            self.document, "", route_columns(self.document), "route", self
+        )
+        self.routes = ListEditor(
+            self.routes_model,
+            "Routes after this service",
+            lambda: new_route(self.document, self.routes_model._items),
+            self.detail,
+        )
+        self.routes.setMinimumHeight(160)
+        box.addWidget(self.routes)
+        self.leaving = QLabel(self.detail)
+        box.addWidget(self.leaving)
+        box.addStretch(1)
+        self.detail_form = form
+
+    def _spin(
+        self, label: str, form: QFormLayout, key: str, prefix, maximum: float
+    ) -> QDoubleSpinBox:
+        spin = QDoubleSpinBox(self.detail)
+        spin.setRange(0, maximum)
+        spin.setDecimals(3 if "target" in key else 2)
+        spin.setKeyboardTracking(False)
+        a11y(spin, label)
+        spin.editingFinished.connect(lambda: self._on_spin(key, spin))
+        problem = InlineProblem(self.detail)
+        form.addRow(label + ":", spin)
+        form.addRow("", problem)
+        self.problems.add(lambda: f"{prefix()}.{key}" if prefix() else "", spin, problem)
+        return spin
+
+    # ----------------------------------------------------------------- showing
+    def show_service(self, row: int) -> None:
+        scenario = self.document.scenario
+        if row < 0 or row >= len(scenario.services):
+            self.row = -1
+            self.detail.setEnabled(False)
+            self.detail.setTitle("Selected service: none")
+            self.routes_model.set_list_path("")
+            return
+        self.row = row
+        self.detail.setEnabled(True)
+        svc = scenario.services[row]
+        item = self.model.item(row)
+        unit = scenario.time_unit
+        self.detail.setTitle(f"Selected service: {svc.name} ({svc.id})")
+        self.service_time.set_distribution(item.get("service_time"), unit)
+        self.patience.set_distribution(item.get("patience"), unit)
+        self.abandon_to.blockSignals(True)
+        self.abandon_to.clear()
+        self.abandon_to.addItem("(leave the system)", None)
+        for s in scenario.services:
+            if s.id != svc.id:
+                self.abandon_to.addItem(f"{s.name} ({s.id})", s.id)
+        self.abandon_to.setCurrentIndex(max(self.abandon_to.findData(svc.abandon_to), 0))
+        self.abandon_to.blockSignals(False)
+        for spin, value in (
+            (self.cost_server, svc.cost.per_server_per_time),
+            (self.cost_case, svc.cost.per_case),
+            (self.target_wait, svc.target.wait if svc.target else 0),
+            (self.target_within, svc.target.within * 100 if svc.target else 95),
+        ):
+            spin.blockSignals(True)
+            spin.setValue(value)
+            spin.blockSignals(False)
+        self.target_wait.setSuffix(f" {plural_unit(unit)}")
+        self.cost_server.setSuffix(f" per server per {unit}")
+        self.has_target.blockSignals(True)
+        self.has_target.setChecked(svc.target is not None)
+        self.has_target.blockSignals(False)
+        self.target_wait.setEnabled(svc.target is not None)
+        self.target_within.setEnabled(svc.target is not None)
+        sched = svc.capacity_schedule
+        self.capacity_schedule.setText(
+            "none (capacity is constant)"
+            if sched is None
+            else f"repeats every {fmt_number(sched.period)} {plural_unit(unit)}: "
+            + ", ".join(f"from {fmt_number(o)}: {c}" for o, c in sched.steps)
+        )
+        path = f"services[{row}].routes"
+        if self.routes_model.list_path != path:
+            self.routes_model.set_list_path(path)
+        leave = 1 - sum(r.p for r in svc.routes)
+        self.leaving.setText(f"The rest leave the system: {max(leave, 0):.0%} of people.")
+        self.problems.clear()
+
+    # ----------------------------------------------------------------- editing
+    def _edit(self, change, text: str) -> None:
+        if self.row < 0:
+            return
+        row = self.row
+
+        def apply(doc: dict[str, Any]) -> None:
+            change(doc["services"][row])
+
+        problems = self.document.edit(apply, text)
+        if problems:
+            self.problems.show(problems)
+
+    def _name(self) -> str:
+        return self.document.scenario.services[self.row].id if self.row >= 0 else ""
+
+    def _set_field(self, key: str, value: Any, label: str) -> None:
+        def change(item: dict[str, Any]) -> None:
+            if value is None:
+                item.pop(key, None)
+            else:
+                item[key] = value
+
+        self._edit(change, f"Set {self._name()} {label}")
+
+    def _on_abandon(self, _index: int) -> None:
+        self._set_field("abandon_to", self.abandon_to.currentData(), "abandon to")
+
+    def _on_spin(self, key: str, spin: QDoubleSpinBox) -> None:
+        group, _, field = key.partition(".")
+        current = self.model.item(self.row).get(group, {}) if self.row >= 0 else {}
+        old = (current or {}).get(field)
+        if group == "target" and field == "within":
+            value = spin_value(spin, None if old is None else old * 100) / 100
+            if old is not None and abs(value - old) < 1e-12:
+                value = old
+        else:
+            value = spin_value(spin, old)
+
+        def change(item: dict[str, Any]) -> None:
+            if group == "target" and "target" not in item:
+                return
+            item.setdefault(group, {})[field] = value
+
+        self._edit(change, f"Set {self._name()} {key.replace('_', ' ')}")
+
+    def _on_target(self, checked: bool) -> None:
+        def change(item: dict[str, Any]) -> None:
+            if checked:
+                item["target"] = {
+                    "wait": self.target_wait.value() or 1,
+                    "within": (self.target_within.value() or 95) / 100,
+                }
+            else:
+                item.pop("target", None)
+
+        self._edit(change, f"{'Add' if checked else 'Remove'} {self._name()} target")
+
+    def _new_service(self) -> dict[str, Any]:
+        taken = {s.id for s in self.document.scenario.services}
+        sid = unique_id("new_service", taken)
+        return {
+            "id": sid,
+            "name": "New service",
+            "capacity": 1,
+            "service_time": {"dist": "exponential", "mean": 1},
+        }

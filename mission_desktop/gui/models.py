@@ -1,0 +1,545 @@
+"""Qt item models: thin adapters over the immutable scenario (glue's way).
+
+The :class:`ScenarioDocument` holds the scenario being edited and its undo stack. An edit
+is a function applied to the scenario's canonical dict; the new dict is validated exactly
+as a file would be (``scenario_from_dict``), and only a valid result is pushed onto the undo
+stack. An invalid edit changes nothing and hands back its problems, each with its place, so
+the editor can show the message at the field.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QIcon, QPixmap, QUndoStack
+from PySide6.QtWidgets import QApplication, QStyle
+
+from mission_desktop.model import Problem, Scenario, ScenarioError, scenario_from_dict
+from mission_desktop.model import scenario_to_dict as _to_dict
+
+from .commands import ReplaceScenarioCommand
+from .palette import department_colours
+
+ProblemList = tuple[Problem, ...]
+Index = QModelIndex | QPersistentModelIndex
+
+#: Background of a cell holding a problem (always together with an icon and a tooltip).
+PROBLEM_BACKGROUND = "#FBE3D6"
+
+
+def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
+    """A deep, freely editable copy of the scenario's canonical dict."""
+    return copy.deepcopy(_to_dict(scenario))
+
+
+# --------------------------------------------------------------------------- paths
+
+_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def split_path(path: str) -> list[str | int]:
+    """``"services[2].capacity"`` → ``["services", 2, "capacity"]``."""
+    out: list[str | int] = []
+    for name, index in _PART.findall(path):
+        out.append(int(index) if index else name)
+    return out
+
+
+def path_startswith(path: str, prefix: str) -> bool:
+    """True if ``path`` is ``prefix`` or lies inside it (``a.b`` is inside ``a``, not ``ab``)."""
+    if not prefix:
+        return True
+    return path == prefix or path.startswith(prefix + ".") or path.startswith(prefix + "[")
+
+
+def resolve(doc: Any, path: str, create: bool = False) -> Any:
+    """The value at ``path`` in a nested dict/list (missing keys made as dicts if ``create``)."""
+    node = doc
+    for part in split_path(path):
+        if isinstance(part, int):
+            node = node[part]
+            continue
+        if part not in node or node[part] is None:
+            if not create:
+                return None
+            node[part] = {}
+        node = node[part]
+    return node
+
+
+# --------------------------------------------------------------------------- document
+
+
+class ScenarioDocument(QObject):
+    """The scenario being edited, its undo stack, and validated edits."""
+
+    #: the scenario changed (an edit, undo, redo, or a new scenario loaded)
+    scenario_changed = Signal(object)
+    #: an edit was refused; carries the tuple of problems
+    edit_rejected = Signal(object)
+
+    def __init__(self, scenario: Scenario, parent: QObject | None = None):
+        super().__init__(parent)
+        self._scenario = scenario
+        self.undo_stack = QUndoStack(self)
+
+    @property
+    def scenario(self) -> Scenario:
+        return self._scenario
+
+    def to_dict(self) -> dict[str, Any]:
+        return scenario_to_dict(self._scenario)
+
+    def reset(self, scenario: Scenario) -> None:
+        """Load a different scenario: the undo history starts again and the state is clean."""
+        self.undo_stack.clear()
+        self._set_scenario(scenario)
+        self.undo_stack.setClean()
+
+    def _set_scenario(self, scenario: Scenario) -> None:
+        self._scenario = scenario
+        self.scenario_changed.emit(scenario)
+
+    def validate(self, doc: dict[str, Any]) -> Scenario | ProblemList:
+        try:
+            return scenario_from_dict(doc)
+        except ScenarioError as e:
+            return e.problems
+
+    def apply(self, doc: dict[str, Any], text: str) -> ProblemList:
+        """Validate ``doc``; if valid push it as an undoable edit. Returns the problems."""
+        result = self.validate(doc)
+        if not isinstance(result, Scenario):
+            self.edit_rejected.emit(result)
+            return result
+        if result == self._scenario:
+            return ()
+        self.undo_stack.push(ReplaceScenarioCommand(self, self._scenario, result, text))
+        return ()
+
+    def replace(self, scenario: Scenario, text: str) -> None:
+        """Push an already-validated scenario as an undoable edit (e.g. a recovered draft)."""
+        if scenario != self._scenario:
+            self.undo_stack.push(ReplaceScenarioCommand(self, self._scenario, scenario, text))
+
+    def edit(self, change: Callable[[dict[str, Any]], None], text: str) -> ProblemList:
+        """Apply ``change`` to a copy of the scenario's dict, validate, and push it."""
+        doc = self.to_dict()
+        try:
+            change(doc)
+        except _ValueProblem as e:
+            problems = (Problem(e.path, e.message),)
+            self.edit_rejected.emit(problems)
+            return problems
+        return self.apply(doc, text)
+
+
+class _ValueProblem(Exception):
+    """A value typed by the user that cannot even be put in the dict (e.g. 'abc' as a number)."""
+
+    def __init__(self, path: str, message: str):
+        super().__init__(message)
+        self.path = path
+        self.message = message
+
+
+def value_problem(path: str, message: str) -> _ValueProblem:
+    return _ValueProblem(path, message)
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def parse_number(text: Any, path: str, *, whole: bool = False, blank: Any = ...) -> Any:
+    """A number typed in a cell. ``blank`` is what an empty cell means (if allowed)."""
+    if isinstance(text, bool):
+        raise _ValueProblem(path, "must be a number")
+    if isinstance(text, int | float):
+        value: float = text
+    else:
+        s = str(text).strip().replace(",", "")
+        if s == "" or s.lower() in ("unlimited", "none", "-", "—"):
+            if blank is not ...:
+                return blank
+            raise _ValueProblem(path, "must not be empty")
+        try:
+            value = float(s)
+        except ValueError:
+            what = "a whole number" if whole else "a number"
+            hint = " (or leave it blank)" if blank is not ... else ""
+            raise _ValueProblem(path, f"must be {what}{hint}") from None
+    if whole:
+        if float(value) != int(value):
+            raise _ValueProblem(path, "must be a whole number")
+        return int(value)
+    return value
+
+
+# --------------------------------------------------------------------------- table models
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a list editor: a field of each item."""
+
+    key: str
+    header: str
+    display: Callable[[dict[str, Any]], Any]
+    #: store a typed value into the item (raise via value_problem); None = read only
+    store: Callable[[dict[str, Any], Any, str], None] | None = None
+    tooltip: str = ""
+    #: the choices offered by a drop-down editor, if any
+    choices: Callable[[], Sequence[str]] | None = None
+    #: the value put in the editor (defaults to the display)
+    edit_value: Callable[[dict[str, Any]], Any] | None = None
+    #: after an id changes: ``rename(doc, old, new)`` updates every reference to it
+    rename: Callable[[dict[str, Any], str, str], None] | None = None
+
+
+def _problem_icon() -> QIcon:
+    app = QApplication.instance()
+    if app is None:  # pragma: no cover
+        return QIcon()
+    return app.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+
+
+def colour_swatch(colour: str, size: int = 12) -> QIcon:
+    pix = QPixmap(size, size)
+    pix.fill(QColor(colour))
+    return QIcon(pix)
+
+
+class ListTableModel(QAbstractTableModel):
+    """Rows are the items of a list inside the scenario (``services``, ``policies[1].changes``).
+
+    ``setData`` builds a new dict, validates it and pushes an undoable edit. A refused edit
+    returns False, keeps its problems (shown in the cell with an icon, a tint and a tooltip)
+    and emits :attr:`problems_changed` so the panel can show the words beside the table.
+    """
+
+    problems_changed = Signal(object)
+
+    def __init__(
+        self,
+        document: ScenarioDocument,
+        list_path: str,
+        columns: Sequence[Column],
+        noun: str,
+        parent: QObject | None = None,
+    ):
+        super().__init__(parent)
+        self.document = document
+        self._list_path = list_path
+        self.columns = list(columns)
+        self.noun = noun
+        self._items: list[dict[str, Any]] = []
+        self.problems: ProblemList = ()
+        self._reload()
+        document.scenario_changed.connect(self._on_scenario_changed)
+
+    # ----------------------------------------------------------------- plumbing
+    @property
+    def list_path(self) -> str:
+        return self._list_path
+
+    def set_list_path(self, path: str) -> None:
+        self.beginResetModel()
+        self._list_path = path
+        self._items = self._read(self.document.to_dict())
+        self.problems = ()
+        self.endResetModel()
+
+    def _read(self, doc: dict[str, Any]) -> list[dict[str, Any]]:
+        if not self._list_path:
+            return []
+        try:
+            items = resolve(doc, self._list_path)
+        except (KeyError, IndexError, TypeError):
+            return []
+        if isinstance(items, str):  # a cohort's entry given as one service id
+            return [{"to": items, "p": 1}]
+        return list(items or [])
+
+    def _items_in(self, doc: dict[str, Any]) -> list[dict[str, Any]]:
+        """The list inside ``doc`` to edit (created if absent; one-id entry made a list)."""
+        parent_path, _, last = self._list_path.rpartition(".")
+        parent = resolve(doc, parent_path, create=True) if parent_path else doc
+        value = parent.get(last)
+        if isinstance(value, str):
+            value = [{"to": value, "p": 1}]
+        if value is None:
+            value = []
+        parent[last] = value
+        return value
+
+    def _reload(self) -> None:
+        self._items = self._read(self.document.to_dict())
+
+    def _on_scenario_changed(self, _scenario: Scenario) -> None:
+        self.beginResetModel()
+        self._reload()
+        self.problems = ()
+        self.endResetModel()
+        self.problems_changed.emit(self.problems)
+
+    def item(self, row: int) -> dict[str, Any]:
+        return self._items[row]
+
+    def column_index(self, key: str) -> int:
+        for i, c in enumerate(self.columns):
+            if c.key == key:
+                return i
+        raise KeyError(key)
+
+    def cell_path(self, row: int, column: int) -> str:
+        return f"{self._list_path}[{row}].{self.columns[column].key}"
+
+    def describe_problem(self, problem: Problem) -> str:
+        """A problem in words, naming the row and column when it lies in this table:
+        ``ae · Capacity: must be a whole number ≥ 1 (services[1].capacity)``."""
+        prefix = f"{self._list_path}["
+        if self._list_path and problem.path.startswith(prefix):
+            rest = problem.path[len(prefix) :]
+            index, _, field = rest.partition("]")
+            if index.isdigit() and int(index) < len(self._items):
+                row = int(index)
+                item = self._items[row]
+                who = item.get("id") or item.get("to") or f"row {row + 1}"
+                field = field.lstrip(".")
+                header = next(
+                    (c.header for c in self.columns if field and path_startswith(field, c.key)),
+                    field,
+                )
+                where = f"{who} · {header}" if header else str(who)
+                return f"{where}: {problem.message} ({problem.path})"
+        return f"{problem.path}: {problem.message}"
+
+    def _cell_problem(self, row: int, column: int) -> str | None:
+        path = self.cell_path(row, column)
+        msgs = [p.message for p in self.problems if path_startswith(p.path, path)]
+        return "; ".join(msgs) if msgs else None
+
+    # ----------------------------------------------------------------- Qt API
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal:
+            col = self.columns[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return col.header
+            if role == Qt.ItemDataRole.ToolTipRole and col.tooltip:
+                return col.tooltip
+        elif role == Qt.ItemDataRole.DisplayRole:
+            return str(section + 1)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.isValid() and self.columns[index.column()].store is not None:
+            base |= Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._items):
+            return None
+        item = self._items[index.row()]
+        col = self.columns[index.column()]
+        problem = self._cell_problem(index.row(), index.column())
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            value = col.display(item)
+            text = "" if value is None else str(value)
+            if problem and role == Qt.ItemDataRole.AccessibleTextRole:
+                text += f" (problem: {problem})"
+            return text
+        if role == Qt.ItemDataRole.EditRole:
+            value = col.edit_value(item) if col.edit_value else col.display(item)
+            return "" if value is None else value
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"⚠ {problem}" if problem else (col.tooltip or None)
+        if role == Qt.ItemDataRole.DecorationRole:
+            if problem:
+                return _problem_icon()
+            if col.key == "department":
+                colours = self._department_colours()
+                return colour_swatch(colours.get(item.get("department", ""), "#6E6E6E"))
+        if role == Qt.ItemDataRole.BackgroundRole and problem:
+            return QBrush(QColor(PROBLEM_BACKGROUND))
+        return None
+
+    def _department_colours(self) -> dict[str, str]:
+        return department_colours(s.department for s in self.document.scenario.services)
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid() or role != Qt.ItemDataRole.EditRole:
+            return False
+        col = self.columns[index.column()]
+        if col.store is None:
+            return False
+        row = index.row()
+        path = self.cell_path(row, index.column())
+
+        def change(doc: dict[str, Any]) -> None:
+            item = self._items_in(doc)[row]
+            old = item.get(col.key)
+            col.store(item, value, path)
+            new = item.get(col.key)
+            if col.rename is not None and old != new:
+                col.rename(doc, old, new)
+
+        name = self._items[row].get("id") or self._items[row].get("to") or f"{row + 1}"
+        problems = self.document.edit(change, f"Set {self.noun} {name} {col.header.lower()}")
+        if problems:
+            self._show_problems(problems)
+            return False
+        return True
+
+    def _show_problems(self, problems: ProblemList) -> None:
+        self.problems = tuple(problems)
+        if self._items:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._items) - 1, len(self.columns) - 1)
+            )
+        self.problems_changed.emit(self.problems)
+
+    # ----------------------------------------------------------------- rows
+    def insert_item(self, item: dict[str, Any], row: int | None = None) -> ProblemList:
+        def change(doc: dict[str, Any]) -> None:
+            items = self._items_in(doc)
+            items.insert(len(items) if row is None else row, item)
+
+        problems = self.document.edit(change, f"Add {self.noun}")
+        if problems:
+            self._show_problems(problems)
+        return problems
+
+    def remove_item(self, row: int) -> ProblemList:
+        name = self._items[row].get("id") or self._items[row].get("to") or str(row + 1)
+
+        def change(doc: dict[str, Any]) -> None:
+            del self._items_in(doc)[row]
+
+        problems = self.document.edit(change, f"Remove {self.noun} {name}")
+        if problems:
+            self._show_problems(problems)
+        return problems
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def unique_id(base: str, taken: set[str]) -> str:
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}_{n}" in taken:
+        n += 1
+    return f"{base}_{n}"
+
+
+def unique_name(base: str, taken: set[str]) -> str:
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base} ({n})" in taken:
+        n += 1
+    return f"{base} ({n})"
+
+
+TIME_UNIT_PLURALS = {"minute": "minutes", "hour": "hours", "day": "days", "week": "weeks"}
+
+
+def plural_unit(time_unit: str) -> str:
+    return TIME_UNIT_PLURALS.get(time_unit, time_unit)
+
+
+def fmt_number(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def describe_distribution(dist: dict[str, Any] | None) -> str:
+    if not dist:
+        return ""
+    kind = dist.get("dist", "?")
+    if kind == "empirical":
+        n = len(dist.get("values", []))
+        return f"empirical ({n} value{'s' if n != 1 else ''})"
+    params = ", ".join(f"{k} {fmt_number(v)}" for k, v in dist.items() if k != "dist")
+    return f"{kind} {params}".strip()
+
+
+def describe_routes(routes: Any) -> str:
+    if routes is None:
+        return ""
+    if isinstance(routes, str):
+        return routes
+    return ", ".join(f"{r['to']} {fmt_number(r['p'])}" for r in routes)
+
+
+# --------------------------------------------------------------------------- renaming ids
+
+
+def rename_service(doc: dict[str, Any], old: str, new: str) -> None:
+    """Point every reference to service ``old`` at ``new`` (routes, entries, levers, layout)."""
+
+    def fix_routes(routes: Any) -> None:
+        for r in routes or []:
+            if r.get("to") == old:
+                r["to"] = new
+
+    for s in doc.get("services", []):
+        fix_routes(s.get("routes"))
+        if s.get("abandon_to") == old:
+            s["abandon_to"] = new
+    for c in doc.get("cohorts", []):
+        if c.get("entry") == old:
+            c["entry"] = new
+        elif isinstance(c.get("entry"), list):
+            fix_routes(c["entry"])
+        overrides = c.get("routes") or {}
+        if old in overrides:
+            overrides[new] = overrides.pop(old)
+        for routes in overrides.values():
+            fix_routes(routes)
+    for p in doc.get("policies", []):
+        for ch in p.get("changes", []):
+            if ch.get("service") == old:
+                ch["service"] = new
+            if ch.get("lever") == "route" and ch.get("to") == old:
+                ch["to"] = new
+    layout = (doc.get("ui") or {}).get("layout")
+    if isinstance(layout, dict) and old in layout:
+        layout[new] = layout.pop(old)
+
+
+def rename_cohort(doc: dict[str, Any], old: str, new: str) -> None:
+    for p in doc.get("policies", []):
+        for ch in p.get("changes", []):
+            if ch.get("cohort") == old:
+                ch["cohort"] = new
+
+
+def rename_policy(doc: dict[str, Any], old: str, new: str) -> None:
+    for v in doc.get("variants") or []:
+        v["policies"] = [new if p == old else p for p in v.get("policies", [])]

@@ -1,0 +1,375 @@
+"""Editor panels: Qt models over the immutable scenario; validated, undoable edits."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+import pytest  # noqa: E402
+
+pytest.importorskip("pytestqt")
+
+from conftest import example_scenario  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
+
+from mission_desktop.gui.editors import EditorPanel  # noqa: E402
+from mission_desktop.gui.editors.distribution import (  # noqa: E402
+    PARAMS,
+    DistributionEditor,
+    converted,
+    density,
+    mean_of,
+)
+from mission_desktop.gui.models import (  # noqa: E402
+    ScenarioDocument,
+    path_startswith,
+    resolve,
+    split_path,
+)
+from mission_desktop.model import scenario_from_dict  # noqa: E402
+
+
+@pytest.fixture
+def document(qapp) -> ScenarioDocument:
+    return ScenarioDocument(scenario_from_dict(example_scenario()))
+
+
+@pytest.fixture
+def panel(qtbot, document) -> EditorPanel:
+    p = EditorPanel(document)
+    qtbot.addWidget(p)
+    p.show()
+    return p
+
+
+def cap(document: ScenarioDocument, sid: str):
+    return document.scenario.service(sid).capacity
+
+
+# --------------------------------------------------------------------------- services table
+def test_edit_capacity_undo_redo(panel, document):
+    model = panel.services.model
+    col = model.column_index("capacity")
+    idx = model.index(1, col)
+    assert idx.data() == "40"
+    assert model.setData(idx, "45")
+    assert cap(document, "hospital") == 45
+    assert model.index(1, col).data() == "45"
+    document.undo_stack.undo()
+    assert cap(document, "hospital") == 40
+    assert model.index(1, col).data() == "40"
+    document.undo_stack.redo()
+    assert cap(document, "hospital") == 45
+    assert document.undo_stack.count() == 1
+    assert "hospital" in document.undo_stack.text(0)
+
+
+def test_blank_capacity_means_unlimited(panel, document):
+    model = panel.services.model
+    col = model.column_index("capacity")
+    assert model.setData(model.index(3, col), "")
+    assert cap(document, "housing") is None
+    assert model.index(3, col).data() == "unlimited"
+
+
+def test_invalid_capacity_shows_the_problem_inline_and_changes_nothing(panel, document):
+    before = document.scenario
+    model = panel.services.model
+    col = model.column_index("capacity")
+    idx = model.index(1, col)
+    assert not model.setData(idx, 0)
+    assert document.scenario is before
+    assert document.undo_stack.count() == 0
+    # the words, beside the table, with the place
+    problem = panel.services.table.problem
+    assert problem.isVisible()
+    assert "hospital · Capacity: must be a whole number ≥ 1" in problem.label.text()
+    assert "(services[1].capacity)" in problem.label.text()
+    assert not problem.icon.pixmap().isNull()  # an icon, not colour alone
+    # the cell itself: tooltip, icon and tint
+    assert "≥ 1" in idx.data(Qt.ItemDataRole.ToolTipRole)
+    assert idx.data(Qt.ItemDataRole.DecorationRole) is not None
+    assert idx.data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert "problem" in idx.data(Qt.ItemDataRole.AccessibleTextRole)
+    # a valid edit clears it
+    assert model.setData(idx, 5)
+    assert not problem.isVisible()
+    assert idx.data(Qt.ItemDataRole.DecorationRole) is None
+
+
+def test_text_where_a_number_belongs_is_refused_in_words(panel, document):
+    model = panel.services.model
+    assert not model.setData(model.index(1, model.column_index("capacity")), "lots")
+    assert "whole number" in panel.services.table.problem.label.text()
+    assert cap(document, "hospital") == 40
+
+
+def test_renaming_a_service_id_updates_every_reference(panel, document):
+    model = panel.services.model
+    assert model.setData(model.index(1, model.column_index("id")), "acute")
+    s = document.scenario
+    assert s.service("acute").name == "Acute hospital beds"
+    assert [r.to for r in s.service("gp").routes] == ["acute"]
+    assert s.cohort("older_frail").entry[1].to == "acute"
+    assert "acute" in s.cohort("older_frail").routes
+    assert s.ui["layout"]["acute"] == [200, 0]
+    changes = s.policy("discharge_to_assess").changes
+    assert changes[1].service == "acute"
+
+
+def test_add_and_remove_a_service(panel, document):
+    editor = panel.services.table
+    n = len(document.scenario.services)
+    editor.add_button.click()
+    assert len(document.scenario.services) == n + 1
+    assert editor.current_row() == n
+    editor.remove_button.click()
+    assert len(document.scenario.services) == n
+
+
+def test_removing_a_referenced_service_is_refused_with_its_places(panel, document):
+    editor = panel.services.table
+    editor.select_row(0)  # gp: cohorts enter there
+    editor.remove_button.click()
+    assert len(document.scenario.services) == 5
+    assert "no service has id 'gp'" in editor.problem.label.text()
+
+
+def test_discipline_choices(panel, document):
+    model = panel.services.model
+    col = model.column_index("discipline")
+    assert model.columns[col].choices() == ("fifo", "priority")
+    assert model.setData(model.index(0, col), "priority")
+    assert document.scenario.service("gp").discipline == "priority"
+    assert not model.setData(model.index(0, col), "random")
+
+
+def test_department_has_a_colour_swatch_and_words(panel):
+    model = panel.services.model
+    idx = model.index(0, model.column_index("department"))
+    assert idx.data() == "Health"
+    assert idx.data(Qt.ItemDataRole.DecorationRole) is not None
+
+
+# --------------------------------------------------------------------------- service detail
+def test_service_time_distribution_edit_and_inline_problem(panel, document):
+    services = panel.services
+    services.table.select_row(1)  # hospital: lognormal mean 6 sd 4
+    editor = services.service_time
+    assert editor.kind.currentText() == "lognormal"
+    assert editor.spins["mean"].value() == 6
+    editor.spins["mean"].setValue(8)
+    editor.spins["mean"].editingFinished.emit()
+    assert document.scenario.service("hospital").service_time.mean == 8
+    # an invalid mean (0) is refused, shown at the field
+    editor.spins["mean"].setValue(0)
+    editor.spins["mean"].editingFinished.emit()
+    assert document.scenario.service("hospital").service_time.mean == 8
+    assert editor.property("invalid")
+    label_texts = [
+        label.label.text()
+        for _p, w, label in services.problems._fields
+        if w is editor and label.isVisibleTo(services)
+    ]
+    assert label_texts and "mean" in label_texts[0] and "> 0" in label_texts[0]
+
+
+def test_changing_the_distribution_keeps_the_mean(panel, document):
+    services = panel.services
+    services.table.select_row(1)
+    editor = services.service_time
+    editor.kind.setCurrentText("exponential")
+    editor.kind.activated.emit(editor.kind.currentIndex())
+    st = document.scenario.service("hospital").service_time
+    assert st.dist == "exponential" and st.mean == 6
+    document.undo_stack.undo()
+    assert document.scenario.service("hospital").service_time.dist == "lognormal"
+
+
+def test_target_and_cost_fields(panel, document):
+    services = panel.services
+    services.table.select_row(0)  # gp: no target
+    assert not services.has_target.isChecked()
+    services.has_target.setChecked(True)
+    assert document.scenario.service("gp").target is not None
+    services.target_within.setValue(80)
+    services.target_within.editingFinished.emit()
+    assert document.scenario.service("gp").target.within == pytest.approx(0.8)
+    services.cost_case.setValue(12.5)
+    services.cost_case.editingFinished.emit()
+    assert document.scenario.service("gp").cost.per_case == 12.5
+
+
+def test_routes_editor_refuses_a_sum_over_one(panel, document):
+    services = panel.services
+    services.table.select_row(1)  # hospital routes 0.3 + 0.05
+    model = services.routes_model
+    assert model.list_path == "services[1].routes"
+    p = model.column_index("p")
+    assert not model.setData(model.index(0, p), "0.99")
+    assert "sum" in services.routes.problem.label.text()
+    assert model.setData(model.index(0, p), "0.5")
+    assert document.scenario.service("hospital").routes[0].p == 0.5
+
+
+# --------------------------------------------------------------------------- cohorts
+def test_cohort_arrival_rate_and_entry(panel, document):
+    cohorts = panel.cohorts
+    model = cohorts.model
+    assert model.setData(model.index(0, model.column_index("arrivals.rate")), "20")
+    assert document.scenario.cohort("older_frail").arrivals.rate == 20
+    cohorts.table.select_row(1)  # adults: entry "gp"
+    assert cohorts.entry_model.rowCount() == 1
+    # an entry split must sum to exactly 1
+    cohorts.entry.add_button.click()
+    assert (
+        cohorts.entry.problem.isVisible()
+        or len(document.scenario.cohort("adults").entry_routes()) == 2
+    )
+
+
+def test_cohort_route_override_add_and_remove(panel, document):
+    cohorts = panel.cohorts
+    cohorts.table.select_row(1)  # adults: no overrides
+    i = cohorts.override_service.findData("hospital")
+    cohorts.override_service.setCurrentIndex(i)
+    cohorts.override_service.activated.emit(i)
+    cohorts.add_override.click()
+    assert "hospital" in document.scenario.cohort("adults").routes
+    assert cohorts.override_model.rowCount() == 2
+    cohorts.remove_override.click()
+    assert "hospital" not in document.scenario.cohort("adults").routes
+
+
+# --------------------------------------------------------------------------- policies, variants
+def test_policy_change_value_and_lever(panel, document):
+    policies = panel.policies
+    policies.table.select_row(0)
+    model = policies.changes_model
+    assert model.list_path == "policies[0].changes"
+    assert model.setData(model.index(0, model.column_index("value")), "25")
+    assert document.scenario.policies[0].changes[0].add == 25
+    assert model.setData(model.index(0, model.column_index("operation")), "multiply")
+    assert document.scenario.policies[0].changes[0].multiply == 25
+    assert model.setData(model.index(0, model.column_index("lever")), "arrival_rate")
+    assert document.scenario.policies[0].changes[0].lever == "arrival_rate"
+
+
+def test_policy_start_and_costs(panel, document):
+    model = panel.policies.model
+    assert model.setData(model.index(0, model.column_index("start")), "30")
+    assert document.scenario.policies[0].start == 30
+    assert not model.setData(model.index(0, model.column_index("cost.one_off")), "-5")
+    assert document.scenario.policies[0].cost.one_off == 250000
+
+
+def test_variant_policies_are_ticked(panel, document):
+    variants = panel.variants
+    assert not variants.automatic.isChecked()
+    variants.table.select_row(1)  # d2a
+    items = [variants.policies.item(i) for i in range(variants.policies.count())]
+    assert [it.checkState() == Qt.CheckState.Checked for it in items] == [True, False]
+    items[1].setCheckState(Qt.CheckState.Checked)
+    assert document.scenario.variants[1].policies == ("discharge_to_assess", "more_gps")
+
+
+def test_automatic_variants_toggle(panel, document):
+    panel.variants.automatic.setChecked(True)
+    assert document.scenario.variants is None
+    panel.variants.automatic.setChecked(False)
+    assert [v.id for v in document.scenario.variants] == [
+        "baseline",
+        "discharge_to_assess",
+        "more_gps",
+    ]
+
+
+# --------------------------------------------------------------------------- run settings
+def test_run_settings_and_the_window_rule(panel, document):
+    rs = panel.run_settings
+    rs.replications.setValue(3)
+    rs.replications.editingFinished.emit()
+    assert document.scenario.run.replications == 3
+    rs.horizon.setValue(10)  # below the warm-up of 30
+    rs.horizon.editingFinished.emit()
+    assert document.scenario.run.horizon == 365
+    assert rs.horizon.property("invalid")
+    texts = [lbl.label.text() for _p, w, lbl in rs.problems._fields if w is rs.horizon]
+    assert any("warm_up" in t for t in texts) or "warm_up" in rs.banner.label.text()
+    rs.name.setText("Renamed")
+    rs.name.editingFinished.emit()
+    assert document.scenario.name == "Renamed"
+
+
+def test_time_unit_labels_the_distribution_plot(panel, document):
+    rs = panel.run_settings
+    rs.time_unit.setCurrentText("week")
+    rs.time_unit.activated.emit(rs.time_unit.currentIndex())
+    assert document.scenario.time_unit == "week"
+    axis = panel.services.service_time.plot.getPlotItem().getAxis("bottom")
+    assert "weeks" in axis.labelText
+
+
+# --------------------------------------------------------------------------- distribution maths
+@pytest.mark.parametrize("kind", list(PARAMS))
+def test_density_and_conversion_for_every_distribution(kind):
+    dist = converted({"dist": "exponential", "mean": 4}, kind)
+    assert mean_of(dist) == pytest.approx(4)
+    scenario_ok = {"dist": kind, **{k: v for k, v in dist.items() if k != "dist"}}
+    x, y = density(scenario_ok)
+    assert len(x) == len(y) and len(x) >= 2
+    assert (y >= 0).all()
+
+
+def test_distribution_editor_plot_marks_the_mean(qtbot):
+    editor = DistributionEditor("Service time")
+    qtbot.addWidget(editor)
+    editor.set_distribution({"dist": "gamma", "mean": 3, "sd": 1}, "hour")
+    assert editor.mean_line.value() == pytest.approx(3)
+    assert "hours" in editor.summary.text()
+    with qtbot.waitSignal(editor.distribution_changed) as blocker:
+        editor.spins["sd"].setValue(2)
+        editor.spins["sd"].editingFinished.emit()
+    assert blocker.args[0] == {"dist": "gamma", "mean": 3, "sd": 2}
+
+
+def test_optional_distribution_can_be_none(qtbot):
+    editor = DistributionEditor("Patience", optional=True)
+    qtbot.addWidget(editor)
+    editor.set_distribution(None)
+    assert editor.kind.currentText() == "(none)"
+    with qtbot.waitSignal(editor.distribution_changed) as blocker:
+        editor.kind.setCurrentText("exponential")
+        editor.kind.activated.emit(editor.kind.currentIndex())
+    assert blocker.args[0] == {"dist": "exponential", "mean": 1.0}
+
+
+# --------------------------------------------------------------------------- paths
+def test_paths():
+    assert split_path("services[2].routes[0].to") == ["services", 2, "routes", 0, "to"]
+    assert path_startswith("services[2].capacity", "services[2]")
+    assert not path_startswith("services[22].capacity", "services[2]")
+    doc = {"cohorts": [{"id": "a"}]}
+    assert resolve(doc, "cohorts[0].routes.gp") is None
+    resolve(doc, "cohorts[0].routes", create=True)
+    assert doc["cohorts"][0]["routes"] == {}
+
+
+def test_tabbing_through_a_rounded_field_changes_nothing(panel, document):
+    services = panel.services
+    services.table.select_row(1)
+    doc_before = document.scenario
+    # 1/24 shows as 0.042 in a 3-decimal box; leaving the box must keep 1/24
+    services.has_target.setChecked(True)
+    services.target_wait.setValue(1 / 24)
+    services.target_wait.editingFinished.emit()
+    wait = document.scenario.service("hospital").target.wait
+    services.target_wait.editingFinished.emit()  # focus passes through again
+    assert document.scenario.service("hospital").target.wait == wait
+    count = document.undo_stack.count()
+    services.service_time.spins["sd"].editingFinished.emit()
+    services.cost_server.editingFinished.emit()
+    panel.run_settings.horizon.editingFinished.emit()
+    assert document.undo_stack.count() == count
+    assert doc_before is not document.scenario
