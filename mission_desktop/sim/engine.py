@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import simpy
+from simpy.events import NORMAL
 
 from ..model.policies import Phase, variant_timeline
 from ..model.scenario import Exponential, Scenario
@@ -33,6 +34,21 @@ INF = math.inf
 
 # person states
 WAITING, SERVING, BLOCKED, GONE = 0, 1, 2, 3
+
+
+class _Timer:
+    """The least a SimPy event needs for ``Environment.step``: callbacks, ``_ok``, ``_value``.
+
+    Scheduled with the public ``Environment.schedule`` at NORMAL priority, exactly like a
+    ``Timeout`` (same event ids, same order), but without its checks and attributes.
+    """
+
+    __slots__ = ("callbacks", "_value")
+    _ok = True
+
+    def __init__(self, value, callback) -> None:
+        self._value = value
+        self.callbacks = [callback]
 
 
 class Person:
@@ -209,6 +225,10 @@ class Simulation:
             raise ValueError("horizon must be greater than warm_up")
         seed = run.seed
         self.env = env = simpy.Environment()
+        self._schedule = env.schedule
+        self._cb_arrival = self._on_arrival
+        self._cb_service_end = self._on_service_end
+        self._cb_patience = self._on_patience
         self.in_system = 0
         self.deadlocks: list[list] = []  # [services, since, still]
         self._deadlocked: set[frozenset[int]] = set()
@@ -243,7 +263,7 @@ class Simulation:
             co = Cohort_(c.id, i, c.priority)
             entry = c.entry_routes()
             co.entry_targets = [self.by_id[r.to] for r in entry]
-            co.entry_cum = list(np.cumsum([r.p for r in entry]))
+            co.entry_cum = np.cumsum([r.p for r in entry]).tolist()
             co.entry_u = streams.Uniforms(streams.generator(seed, replication, streams.ENTRY, c.id))
             co.unit_exp = streams.Sampler(
                 streams.generator(seed, replication, streams.ARRIVALS, c.id), unit
@@ -269,7 +289,7 @@ class Simulation:
             self._record_series(None)
 
     # ------------------------------------------------------------------ phases
-    def _routes_table(self, phase: Phase) -> list[list[tuple[list[float], list[Station]] | None]]:
+    def _routes_table(self, phase: Phase) -> list[list[tuple[tuple[float, Station], ...] | None]]:
         table = []
         for c in self.scenario.cohorts:
             row = []
@@ -281,7 +301,7 @@ class Simulation:
                     for r in routes:
                         acc += r.p
                         cum.append(acc)
-                    row.append((cum, [self.by_id[r.to] for r in routes]))
+                    row.append(tuple(zip(cum, [self.by_id[r.to] for r in routes], strict=True)))
                 else:
                     row.append(None)
             table.append(row)
@@ -358,6 +378,11 @@ class Simulation:
         profile = c.arrivals.profile
         phases = self.phases
         horizon = self.horizon
+        if profile is None and len(phases) == 1:  # constant rate: the loop below, unrolled
+            rate = phases[0].arrival_rates[c.id]
+            if t < horizon and rate > 0 and rate * (horizon - t) >= e:
+                return t + e / rate
+            return INF
         if profile is not None:
             mults = profile.multipliers
             slice_len = profile.period / len(mults)
@@ -389,12 +414,11 @@ class Simulation:
     def _schedule_arrival(self, co: Cohort_, now: float) -> None:
         t = self._next_arrival_time(co.index, now, co.unit_exp())
         if t < self.horizon:
-            ev = self.env.timeout(t - now, co)
-            ev.callbacks.append(self._on_arrival)
+            self._schedule(_Timer(co, self._cb_arrival), NORMAL, t - now)
 
     def _on_arrival(self, ev) -> None:
         co: Cohort_ = ev._value
-        now = self.env.now
+        now = self.env._now
         p = Person(co, now)
         self.in_system += 1
         targets = co.entry_targets
@@ -427,7 +451,7 @@ class Simulation:
         return st.busy < st.cap or st.queue_limit is None or st.n_waiting < st.queue_limit
 
     def _arrive(self, p: Person, st: Station, outside: bool) -> None:
-        now = self.env.now
+        now = self.env._now
         p.svc_arrived = now
         p.station = st
         p.visit += 1
@@ -443,7 +467,8 @@ class Simulation:
                 st.turned_away += 1
             self._exit(p, "turned_away")
             return
-        self._tick(st, now)
+        if st.last != now:  # a tick at the time of the last one changes nothing
+            self._tick(st, now)
         p.state = WAITING
         st.n_waiting += 1
         if st.fifo:
@@ -452,8 +477,9 @@ class Simulation:
             st.seq += 1
             heapq.heappush(st.heap, (p.cohort.priority, st.seq, p.visit, p))
         if st.patience is not None:
-            ev = self.env.timeout(st.patience() * st.pat_factor, (p, p.visit, st))
-            ev.callbacks.append(self._on_patience)
+            self._schedule(
+                _Timer((p, p.visit, st), self._cb_patience), NORMAL, st.patience() * st.pat_factor
+            )
 
     def _start_service(self, p: Person, st: Station, now: float) -> None:
         wait = now - p.svc_arrived
@@ -461,17 +487,17 @@ class Simulation:
             st.waits.append(wait)
         st.recent_sum += wait
         st.recent_n += 1
-        self._tick(st, now)
+        if st.last != now:
+            self._tick(st, now)
         st.busy += 1
         p.state = SERVING
         p.served_at = now
-        ev = self.env.timeout(st.draw() * st.st_factor, p)
-        ev.callbacks.append(self._on_service_end)
+        self._schedule(_Timer(p, self._cb_service_end), NORMAL, st.draw() * st.st_factor)
 
     def _on_service_end(self, ev) -> None:
         p: Person = ev._value
         st: Station = p.station
-        now = self.env.now
+        now = self.env._now
         p.done_at = now
         st.completed_total += 1
         if now >= self.warm_up:
@@ -480,19 +506,32 @@ class Simulation:
         nxt = None
         if row is not None:
             u = st.route_u()
-            cum, targets = row
-            for c, target in zip(cum, targets, strict=True):
+            for c, target in row:
                 if u < c:
                     nxt = target
                     break
-        if nxt is None:
-            self._record_leave(p, st, now)
-            self._exit(p, "completed")
-            self._free_server(st, now)
-        elif self._can_accept(nxt):
-            self._record_leave(p, st, now)
-            self._arrive(p, nxt, outside=False)
-            self._free_server(st, now)
+        if (
+            nxt is None
+            or nxt.busy < nxt.cap
+            or nxt.queue_limit is None
+            or nxt.n_waiting < nxt.queue_limit
+        ):  # leaves, or the next service can accept: _record_leave and _free_server inlined
+            w = self.warm_up
+            if p.svc_arrived >= w:
+                st.tis_sum += now - p.svc_arrived
+                st.tis_n += 1
+            if now >= w:  # p.done_at == now
+                st.blocked_sum += 0.0
+                st.blocked_count += 1
+            if nxt is None:
+                self._exit(p, "completed")
+            else:
+                self._arrive(p, nxt, outside=False)
+            if st.last != now:
+                self._tick(st, now)
+            st.busy -= 1
+            if st.n_waiting or st.blocked_in:
+                self._start_next(st)
         else:
             # blocked: holds its server until the next service has a place
             self._tick(st, now)
@@ -514,7 +553,8 @@ class Simulation:
             st.blocked_count += 1
 
     def _free_server(self, st: Station, now: float) -> None:
-        self._tick(st, now)
+        if st.last != now:
+            self._tick(st, now)
         st.busy -= 1
         self._start_next(st)
 
@@ -534,20 +574,21 @@ class Simulation:
         return None
 
     def _start_next(self, st: Station) -> None:
-        now = self.env.now
+        now = self.env._now
         while st.busy < st.cap and st.n_waiting > 0:
             p = self._pop_waiting(st)
             if p is None:  # pragma: no cover - counts and queue agree
                 st.n_waiting = 0
                 break
-            self._tick(st, now)
+            if st.last != now:
+                self._tick(st, now)
             st.n_waiting -= 1
             self._start_service(p, st, now)
         if st.blocked_in:
             self._admit_blocked(st)
 
     def _admit_blocked(self, st: Station) -> None:
-        now = self.env.now
+        now = self.env._now
         blocked = st.blocked_in
         while blocked and self._can_accept(st):
             p, up = blocked.popleft()
@@ -566,7 +607,7 @@ class Simulation:
         p, visit, st = ev._value
         if p.visit != visit or p.state != WAITING or p.station is not st:
             return
-        now = self.env.now
+        now = self.env._now
         self._tick(st, now)
         st.n_waiting -= 1
         p.state = GONE
@@ -581,7 +622,7 @@ class Simulation:
             self._admit_blocked(st)
 
     def _exit(self, p: Person, how: str) -> None:
-        now = self.env.now
+        now = self.env._now
         p.state = GONE
         p.station = None
         self.in_system -= 1
