@@ -1,0 +1,514 @@
+"""The run view: choose variants and replications, run, watch live, read the key figures.
+
+Left: the run controls (variants, replications, pace, Run / Pause / Stop, progress with an
+estimate of the time left). Right: a "Live" tab with the service map beside the live plots,
+and a "Results" tab with the key-figure tiles. The simulation itself runs off the GUI thread
+in :class:`~mission_desktop.gui.worker.RunController`.
+
+The main window embeds this widget and puts ``run_action``, ``pause_action`` and
+``stop_action`` (and the export actions) in its menus and toolbar.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QSizePolicy,
+    QSlider,
+    QSpinBox,
+    QSplitter,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from . import worker as w
+from .kpi import KpiPanel
+from .plots import LivePlots, baseline_id, plural_unit
+from .service_map import ServiceMapView
+
+#: presentation pace range per time unit (simulated units per wall second)
+PACE_RANGES = {
+    "minute": (1.0, 7 * 24 * 60.0),
+    "hour": (1.0, 30 * 24.0),
+    "day": (1.0, 365.0),
+    "week": (0.25, 52.0),
+}
+SLIDER_STEPS = 200
+#: a presentation run should take about this long by default (wall seconds)
+DEFAULT_SHOW_SECONDS = 30.0
+
+
+def format_duration(seconds: float) -> str:
+    """'about 20 s', 'about 3 min', 'about 1 h 5 min' (or '' when unknown)."""
+    if seconds is None or not math.isfinite(seconds) or seconds < 0:
+        return ""
+    if seconds < 60:
+        return f"about {max(round(seconds), 1)} s"
+    if seconds < 3600:
+        return f"about {round(seconds / 60)} min"
+    h, rest = divmod(round(seconds / 60), 60)
+    return f"about {h} h {rest} min"
+
+
+def _nice(value: float) -> float:
+    if value >= 100:
+        return float(round(value / 5) * 5)
+    if value >= 10:
+        return float(round(value))
+    return round(value, 1)
+
+
+class RunView(QWidget):
+    """See the module docstring. Public API: set_scenario, show_results, the actions."""
+
+    run_started = Signal()
+    run_finished = Signal(object)
+    run_failed = Signal(str)
+    run_state_changed = Signal(str)
+    snapshot_received = Signal(object)
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        controller: w.RunController | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Run and watch")
+        self._scenario = None
+        self._results: dict | None = None
+        self._phase = w.LIVE
+        self.controller = controller or w.RunController(self)
+        if self.controller.parent() is None:
+            self.controller.setParent(self)
+
+        # ------------------------------------------------------------ actions
+        self.run_action = QAction("&Run", self)
+        self.run_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        self.run_action.setToolTip("Run the selected variants (F5)")
+        self.run_action.triggered.connect(self.start_run)
+        self.pause_action = QAction("&Pause", self)
+        self.pause_action.setShortcut(QKeySequence(Qt.Key.Key_F6))
+        self.pause_action.setCheckable(True)
+        self.pause_action.setToolTip("Pause or resume the run (F6)")
+        self.pause_action.triggered.connect(self._on_pause_triggered)
+        self.stop_action = QAction("&Stop", self)
+        self.stop_action.setShortcuts(
+            [QKeySequence(Qt.Modifier.SHIFT | Qt.Key.Key_F5), QKeySequence(Qt.Key.Key_Escape)]
+        )
+        self.stop_action.setToolTip("Stop the run (Shift+F5 or Esc)")
+        self.stop_action.triggered.connect(self.stop_run)
+        self.export_plots_action = QAction("Export &plots as PNG…", self)
+        self.export_plots_action.triggered.connect(self._export_plots_dialog)
+        self.export_map_action = QAction("Export &map as PNG…", self)
+        self.export_map_action.triggered.connect(self._export_map_dialog)
+        for action in (self.run_action, self.pause_action, self.stop_action):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.addAction(action)
+
+        # ------------------------------------------------------------ controls
+        self.variant_list = QListWidget()
+        self.variant_list.setAccessibleName("Variants to run")
+        self.variant_list.setToolTip("Tick the variants to compare (space toggles)")
+        self.variant_list.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.variant_list.setMaximumHeight(170)
+        self.variant_list.itemChanged.connect(lambda _item: self._update_actions())
+
+        self.replications_spin = QSpinBox()
+        self.replications_spin.setRange(1, 10_000)
+        self.replications_spin.setAccessibleName("Replications")
+        self.replications_spin.setToolTip(
+            "How many times each variant is run with different random numbers; more "
+            "replications give narrower confidence intervals"
+        )
+
+        self.fast_check = QCheckBox("As fast as possible")
+        self.fast_check.setAccessibleName("Run as fast as possible")
+        self.fast_check.toggled.connect(self._on_pace_changed)
+        self.pace_slider = QSlider(Qt.Orientation.Horizontal)
+        self.pace_slider.setRange(0, SLIDER_STEPS)
+        self.pace_slider.setPageStep(SLIDER_STEPS // 10)
+        self.pace_slider.setAccessibleName("Presentation pace")
+        self.pace_slider.valueChanged.connect(self._on_pace_changed)
+        self.pace_label = QLabel()
+        self.pace_label.setAccessibleName("Presentation pace value")
+
+        self.run_button = self._tool_button(self.run_action, "Run")
+        self.pause_button = self._tool_button(self.pause_action, "Pause or resume")
+        self.stop_button = self._tool_button(self.stop_action, "Stop")
+
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setTextVisible(True)
+        self.progress_bar.setAccessibleName("Run progress")
+        self.progress_label = QLabel("Ready.")
+        self.progress_label.setWordWrap(True)
+        self.progress_label.setAccessibleName("Run status")
+
+        self.map_variant_combo = QComboBox()
+        self.map_variant_combo.setAccessibleName("Variant shown on the map")
+        self.map_variant_combo.currentIndexChanged.connect(self._on_map_variant)
+
+        form = QFormLayout()
+        form.addRow(self._buddy("Re&plications:", self.replications_spin), self.replications_spin)
+        pace_box = QVBoxLayout()
+        pace_box.addWidget(self.pace_slider)
+        pace_box.addWidget(self.pace_label)
+        pace_box.addWidget(self.fast_check)
+        form.addRow(self._buddy("P&ace:", self.pace_slider), pace_box)
+        form.addRow(self._buddy("&Map shows:", self.map_variant_combo), self.map_variant_combo)
+
+        buttons = QHBoxLayout()
+        for b in (self.run_button, self.pause_button, self.stop_button):
+            buttons.addWidget(b)
+        variants_box = QGroupBox("&Variants")
+        vb = QVBoxLayout(variants_box)
+        vb.addWidget(self.variant_list)
+
+        controls = QWidget()
+        controls.setAccessibleName("Run controls")
+        cl = QVBoxLayout(controls)
+        cl.addWidget(variants_box)
+        cl.addLayout(form)
+        cl.addLayout(buttons)
+        cl.addWidget(self.progress_bar)
+        cl.addWidget(self.progress_label)
+        cl.addStretch(1)
+        controls.setMaximumWidth(330)
+
+        # ------------------------------------------------------------ views
+        self.service_map = ServiceMapView()
+        self.plots = LivePlots()
+        self.kpi = KpiPanel()
+        live = QSplitter(Qt.Orientation.Horizontal)
+        live.addWidget(self.service_map)
+        live.addWidget(self.plots)
+        live.setStretchFactor(0, 2)
+        live.setStretchFactor(1, 3)
+        live.setChildrenCollapsible(False)
+        self.service_map.setMinimumSize(320, 200)
+        self.live_splitter = live
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Live view and results")
+        self.tabs.addTab(live, "&Live")
+        self.tabs.addTab(self.kpi, "R&esults")
+
+        layout = QHBoxLayout(self)
+        layout.addWidget(controls)
+        layout.addWidget(self.tabs, 1)
+
+        # ------------------------------------------------------------ wiring
+        c = self.controller
+        c.snapshots_received.connect(self.plots.add_snapshots)
+        c.snapshot_received.connect(self._on_snapshot)
+        c.progress_changed.connect(self._on_progress)
+        c.state_changed.connect(self._on_state)
+        c.run_finished.connect(self._on_finished)
+        c.run_failed.connect(self._on_failed)
+        self._update_actions()
+
+    # ------------------------------------------------------------------ helpers
+    @staticmethod
+    def _buddy(text: str, widget: QWidget) -> QLabel:
+        label = QLabel(text)
+        label.setBuddy(widget)
+        return label
+
+    @staticmethod
+    def _tool_button(action: QAction, name: str) -> QToolButton:
+        b = QToolButton()
+        b.setDefaultAction(action)
+        b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        b.setAccessibleName(name)
+        b.setMinimumHeight(36)
+        b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        return b
+
+    # ------------------------------------------------------------------ scenario
+    @property
+    def scenario(self):
+        return self._scenario
+
+    def set_scenario(self, scenario) -> None:
+        """Show a scenario (stops any run of the previous one)."""
+        if self.controller.is_running:
+            self.controller.stop()
+        self._scenario = scenario
+        self._results = None
+        previously = set(self.selected_variants())
+        self.variant_list.blockSignals(True)
+        self.variant_list.clear()
+        variants = scenario.effective_variants
+        base = baseline_id([v.id for v in variants])
+        for v in variants:
+            text = v.name
+            if v.id == base and "baseline" not in text.lower():
+                text += " (baseline)"
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, v.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            checked = v.id in previously if previously else True
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+            self.variant_list.addItem(item)
+        self.variant_list.blockSignals(False)
+        self.map_variant_combo.blockSignals(True)
+        self.map_variant_combo.clear()
+        for v in variants:
+            self.map_variant_combo.addItem(v.name, v.id)
+        self.map_variant_combo.blockSignals(False)
+        self.replications_spin.setValue(scenario.run.replications)
+        self._configure_pace(scenario)
+        self.service_map.set_scenario(scenario)
+        # a wide map (a long chain of services) reads better above the plots than beside
+        bounds = self.service_map.scene().itemsBoundingRect()
+        wide = bounds.width() > 1.6 * max(bounds.height(), 1.0)
+        self.live_splitter.setOrientation(
+            Qt.Orientation.Vertical if wide else Qt.Orientation.Horizontal
+        )
+        total = max(self.live_splitter.height() if wide else self.live_splitter.width(), 600)
+        self.live_splitter.setSizes([total * 2 // 5, total * 3 // 5])
+        self.service_map.fit_map()
+        self.service_map.set_variant(self.map_variant_combo.currentData())
+        self.plots.set_scenario(scenario, [v.id for v in variants])
+        self.kpi.set_scenario(scenario)
+        self.progress_bar.setValue(0)
+        self.progress_label.setText("Ready. Press Run (F5).")
+        self._update_actions()
+
+    def _configure_pace(self, scenario) -> None:
+        lo, hi = PACE_RANGES.get(scenario.time_unit, (1.0, 365.0))
+        self._pace_range = (lo, hi)
+        wanted = min(max(float(scenario.run.horizon) / DEFAULT_SHOW_SECONDS, lo), hi)
+        pos = round(math.log(wanted / lo) / math.log(hi / lo) * SLIDER_STEPS)
+        self.pace_slider.blockSignals(True)
+        self.pace_slider.setValue(pos)
+        self.pace_slider.blockSignals(False)
+        self._on_pace_changed()
+
+    def pace(self) -> float | None:
+        """Simulated time units per wall second, or None for as fast as possible."""
+        if self.fast_check.isChecked():
+            return None
+        lo, hi = getattr(self, "_pace_range", (1.0, 365.0))
+        return _nice(lo * (hi / lo) ** (self.pace_slider.value() / SLIDER_STEPS))
+
+    def set_pace(self, pace: float | None) -> None:
+        """Set the pace control (None = as fast as possible)."""
+        if pace is None:
+            self.fast_check.setChecked(True)
+            return
+        self.fast_check.setChecked(False)
+        lo, hi = getattr(self, "_pace_range", (1.0, 365.0))
+        pace = min(max(pace, lo), hi)
+        self.pace_slider.setValue(round(math.log(pace / lo) / math.log(hi / lo) * SLIDER_STEPS))
+
+    @Slot()
+    def _on_pace_changed(self, *_args) -> None:
+        fast = self.fast_check.isChecked()
+        self.pace_slider.setEnabled(not fast)
+        unit = plural_unit(self._scenario.time_unit if self._scenario else "day")
+        if fast:
+            text = "as fast as possible"
+        else:
+            text = f"{self.pace():g} {unit} per second"
+        self.pace_label.setText(text)
+        self.pace_slider.setAccessibleDescription(text)
+        self.controller.set_pace(self.pace())
+
+    def selected_variants(self) -> list[str]:
+        out = []
+        for i in range(self.variant_list.count()):
+            item = self.variant_list.item(i)
+            if item.checkState() == Qt.CheckState.Checked:
+                out.append(item.data(Qt.ItemDataRole.UserRole))
+        return out
+
+    def set_selected_variants(self, variant_ids) -> None:
+        wanted = set(variant_ids)
+        for i in range(self.variant_list.count()):
+            item = self.variant_list.item(i)
+            vid = item.data(Qt.ItemDataRole.UserRole)
+            item.setCheckState(Qt.CheckState.Checked if vid in wanted else Qt.CheckState.Unchecked)
+
+    # ------------------------------------------------------------------ running
+    @Slot()
+    def start_run(self) -> None:
+        """Run the ticked variants (a run already going is cancelled first)."""
+        if self._scenario is None:
+            return
+        variants = self.selected_variants()
+        if not variants:
+            self.progress_label.setText("Tick at least one variant to run.")
+            return
+        self._results = None
+        self.kpi.clear()
+        self.plots.set_variants(variants)
+        self.plots.start()
+        self.service_map.clear_live()
+        if self.service_map.variant_id not in variants:
+            index = self.map_variant_combo.findData(variants[0])
+            self.map_variant_combo.setCurrentIndex(index)
+            self.service_map.set_variant(variants[0])
+        self.pause_action.setChecked(False)
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setValue(0)
+        self.tabs.setCurrentIndex(0)
+        self.controller.start(
+            self._scenario,
+            variants,
+            self.replications_spin.value(),
+            pace=self.pace(),
+        )
+        self.run_started.emit()
+
+    @Slot()
+    def stop_run(self) -> None:
+        self.controller.stop()
+
+    @Slot(bool)
+    def _on_pause_triggered(self, checked: bool) -> None:
+        if checked:
+            self.controller.pause()
+        else:
+            self.controller.resume()
+
+    @Slot(object)
+    def _on_snapshot(self, snapshot) -> None:
+        self.service_map.update_snapshot(snapshot)
+        self.snapshot_received.emit(snapshot)
+
+    @Slot(int)
+    def _on_map_variant(self, _index: int) -> None:
+        vid = self.map_variant_combo.currentData()
+        self.service_map.set_variant(vid)
+        snap = self.controller.latest_snapshots().get(vid)
+        if snap is not None:
+            self.service_map.update_snapshot(snap)
+
+    @Slot(int, int, float)
+    def _on_progress(self, done: int, total: int, eta: float) -> None:
+        if total <= 0:
+            return
+        self.progress_bar.setRange(0, total)
+        self.progress_bar.setValue(done)
+        left = format_duration(eta)
+        state = self.controller.state
+        if self._phase == w.REPLICATIONS:
+            text = f"Replications: {done} of {total} runs done"
+        else:
+            unit = self._scenario.time_unit if self._scenario else "day"
+            horizon = float(self._scenario.run.horizon) if self._scenario else 1.0
+            text = f"Live: {unit} {done / total * horizon:,.0f} of {horizon:,.0f}"
+        if state == w.PAUSED:
+            text += " — paused"
+        elif left:
+            text += f" — {left} left"
+        self.progress_bar.setFormat(f"{done / total:.0%}")
+        self.progress_label.setText(text)
+        self.progress_bar.setAccessibleDescription(text)
+
+    @Slot(str)
+    def _on_state(self, state: str) -> None:
+        if state in (w.LIVE, w.REPLICATIONS):
+            self._phase = state
+        messages = {
+            w.LIVE: "Running live…",
+            w.PAUSED: "Paused. Press F6 to resume.",
+            w.REPLICATIONS: "Running the replications…",
+            w.FINISHED: "Finished.",
+            w.STOPPED: "Stopped.",
+        }
+        if state in messages:
+            self.progress_label.setText(messages[state])
+        if state in (w.FINISHED, w.STOPPED, w.FAILED):
+            self.plots.finish()
+            self.pause_action.setChecked(False)
+        self.pause_action.setText("Resume" if state == w.PAUSED else "Pause")
+        self.pause_action.setChecked(state == w.PAUSED)
+        self._update_actions()
+        self.run_state_changed.emit(state)
+
+    @Slot(object)
+    def _on_finished(self, results: dict) -> None:
+        self.progress_bar.setValue(self.progress_bar.maximum())
+        self.progress_bar.setFormat("100%")
+        self.show_results(results)
+        self.run_finished.emit(results)
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self.progress_label.setText(message)
+        self.run_failed.emit(message)
+
+    def show_results(self, results: dict) -> None:
+        """Show a run's results (also used to show the last saved results of a scenario)."""
+        self._results = results
+        self.kpi.show_results(results)
+        if results.get("variants"):
+            self.tabs.setCurrentWidget(self.kpi)
+
+    @property
+    def results(self) -> dict | None:
+        return self._results
+
+    def _update_actions(self) -> None:
+        running = self.controller.is_running
+        has = self._scenario is not None
+        self.run_action.setEnabled(has and bool(self.selected_variants()))
+        self.run_action.setText("&Restart" if running else "&Run")
+        self.pause_action.setEnabled(running)
+        self.stop_action.setEnabled(running)
+        self.variant_list.setEnabled(not running)
+        self.replications_spin.setEnabled(not running)
+
+    # ------------------------------------------------------------------ presentation
+    def set_font_size(self, points: int) -> None:
+        """Presentation zoom for the plots and key figures."""
+        self.plots.set_font_size(points)
+        self.kpi.set_font_size(points)
+
+    def export_plots_png(self, path: str) -> bool:
+        return self.plots.export_png(path)
+
+    def export_map_png(self, path: str) -> bool:
+        return self.service_map.export_png(path)
+
+    def _export_dialog(self, title: str, export) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, title, "", "PNG image (*.png)")
+        if path:
+            if not path.lower().endswith(".png"):
+                path += ".png"
+            ok = export(path)
+            self.progress_label.setText(
+                f"Saved {path}"
+                if ok
+                else f"Could not save {path}: check the folder exists and you may write to it."
+            )
+
+    @Slot()
+    def _export_plots_dialog(self) -> None:
+        self._export_dialog("Export plots as PNG", self.export_plots_png)
+
+    @Slot()
+    def _export_map_dialog(self) -> None:
+        self._export_dialog("Export map as PNG", self.export_map_png)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
+        self.controller.shutdown()
+        super().closeEvent(event)

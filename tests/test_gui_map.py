@@ -1,0 +1,197 @@
+"""The service map: nodes, live queues, dragging, keyboard, PNG export."""
+
+from __future__ import annotations
+
+import json
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt  # noqa: E402
+from PySide6.QtGui import QMouseEvent  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from mission_desktop.gui.service_map import (  # noqa: E402
+    ServiceMapView,
+    auto_layout,
+    queue_pressure,
+)
+from mission_desktop.model import loads_scenario  # noqa: E402
+from mission_desktop.sim.snapshots import ServiceSnapshot, Snapshot  # noqa: E402
+
+
+def scenario_json(layout=None) -> str:
+    doc = {
+        "format": "mission-desktop/scenario",
+        "version": 1,
+        "name": "Map test",
+        "run": {"horizon": 50},
+        "services": [
+            {
+                "id": "gp",
+                "name": "GP practice",
+                "department": "Health",
+                "capacity": 4,
+                "service_time": {"dist": "exponential", "mean": 0.5},
+                "routes": [{"to": "hospital", "p": 0.3}, {"to": "gp", "p": 0.1}],
+            },
+            {
+                "id": "hospital",
+                "name": "Acute hospital",
+                "department": "Health",
+                "capacity": 2,
+                "service_time": {"dist": "exponential", "mean": 1},
+                "routes": [{"to": "social_care", "p": 0.5}],
+            },
+            {
+                "id": "social_care",
+                "name": "Social care",
+                "department": "Adult social care",
+                "capacity": None,
+                "service_time": {"dist": "fixed", "value": 2},
+                "routes": [{"to": "hospital", "p": 0.2}],
+            },
+        ],
+        "cohorts": [
+            {
+                "id": "frail",
+                "name": "Older frail",
+                "arrivals": {"rate": 2},
+                "entry": [{"to": "gp", "p": 0.7}, {"to": "hospital", "p": 0.3}],
+            }
+        ],
+    }
+    if layout is not None:
+        doc["ui"] = {"layout": layout}
+    return json.dumps(doc)
+
+
+def snapshot(gp_waiting=0, hosp_waiting=0, hosp_blocked=0, variant="baseline", t=10.0):
+    return Snapshot(
+        variant_id=variant,
+        replication=0,
+        time=t,
+        horizon=50.0,
+        services=(
+            ServiceSnapshot("gp", gp_waiting, 4, 0, 4, 0.2, 10, 5, 0, 0),
+            ServiceSnapshot(
+                "hospital", hosp_waiting, 2 - hosp_blocked, hosp_blocked, 2, None, 3, 1, 0, 0
+            ),
+            ServiceSnapshot("social_care", 0, 1, 0, None, 0.0, 1, 0, 0, 0),
+        ),
+        in_system=12,
+        done=False,
+    )
+
+
+@pytest.fixture
+def view(qtbot):
+    v = ServiceMapView()
+    qtbot.addWidget(v)
+    v.resize(900, 600)
+    v.show()
+    qtbot.waitExposed(v)
+    return v
+
+
+def test_one_node_per_service_with_automatic_layout(view):
+    scenario = loads_scenario(scenario_json())
+    view.set_scenario(scenario)
+    assert set(view.nodes) == {"gp", "hospital", "social_care"}
+    layout = view.layout()
+    # entry services in the first column, then left to right by breadth-first search
+    assert layout["gp"][0] == layout["hospital"][0] < layout["social_care"][0]
+    assert auto_layout(scenario) == {k: [float(a), float(b)] for k, (a, b) in layout.items()}
+    assert view.nodes["gp"].capacity_text() == "capacity 4"
+    assert view.nodes["social_care"].capacity_text() == "unlimited capacity"
+    assert view.queue_label("gp") == ""
+
+
+def test_saved_layout_is_used(view):
+    view.set_scenario(loads_scenario(scenario_json({"gp": [10, 20], "hospital": [400, 300]})))
+    layout = view.layout()
+    assert layout["gp"] == [10, 20]
+    assert layout["hospital"] == [400, 300]
+    assert "social_care" in layout  # not saved: placed automatically
+
+
+def test_update_snapshot_shows_queue_words_and_blocked(view):
+    view.set_scenario(loads_scenario(scenario_json()))
+    view.set_variant("baseline")
+    view.update_snapshot(snapshot(gp_waiting=3, hosp_waiting=9, hosp_blocked=1))
+    assert view.queue_label("gp") == "queue 3 · light"
+    assert view.queue_label("hospital") == "queue 9 · severe"
+    assert view.nodes["hospital"].blocked == 1
+    assert "1 blocked" in view.nodes["hospital"].describe()
+    view.update_snapshot(snapshot(gp_waiting=0))
+    assert view.queue_label("gp") == "queue 0 · no queue"
+    # another variant's snapshot does not change the map
+    view.update_snapshot(snapshot(gp_waiting=40, variant="other"))
+    assert view.queue_label("gp") == "queue 0 · no queue"
+    view.clear_live()
+    assert view.queue_label("gp") == ""
+
+
+def test_queue_pressure_words():
+    assert queue_pressure(0, 4) == 0
+    assert queue_pressure(1, 100) == 0.25  # any queue is at least "light"
+    assert queue_pressure(8, 4) == 1.0
+    assert queue_pressure(3, None) == 1.0
+
+
+def _send_mouse(widget, kind, pos: QPoint, buttons):
+    button = Qt.MouseButton.LeftButton
+    if kind == QEvent.Type.MouseMove:
+        button = Qt.MouseButton.NoButton
+    event = QMouseEvent(
+        kind,
+        QPointF(pos),
+        QPointF(widget.mapToGlobal(pos)),
+        button,
+        buttons,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(widget, event)
+
+
+def test_drag_moves_node_and_emits_layout(qtbot, view):
+    view.set_scenario(loads_scenario(scenario_json()))
+    node = view.nodes["gp"]
+    before = node.pos()
+    start = view.mapFromScene(node.scenePos())
+    end = start + QPoint(60, 40)
+    vp = view.viewport()
+    with qtbot.waitSignal(view.layout_changed, timeout=2_000) as blocker:
+        _send_mouse(vp, QEvent.Type.MouseButtonPress, start, Qt.MouseButton.LeftButton)
+        for i in range(1, 6):
+            p = start + (end - start) * (i / 5)
+            _send_mouse(vp, QEvent.Type.MouseMove, p, Qt.MouseButton.LeftButton)
+        _send_mouse(vp, QEvent.Type.MouseButtonRelease, end, Qt.MouseButton.NoButton)
+    layout = blocker.args[0]
+    assert node.pos() != before
+    assert layout["gp"] == [round(node.pos().x(), 1), round(node.pos().y(), 1)]
+    assert set(layout) == {"gp", "hospital", "social_care"}
+
+
+def test_keyboard_selects_and_moves_a_service(qtbot, view):
+    view.set_scenario(loads_scenario(scenario_json()))
+    view.setFocus()
+    assert view.focusNextPrevChild(True)
+    selected = [sid for sid, n in view.nodes.items() if n.isSelected()]
+    assert len(selected) == 1
+    sid = selected[0]
+    x0 = view.nodes[sid].pos().x()
+    with qtbot.waitSignal(view.layout_changed, timeout=1_000):
+        qtbot.keyClick(view, Qt.Key.Key_Right)
+    assert view.nodes[sid].pos().x() == x0 + 10
+    assert view.accessibleName() == "Service map"
+
+
+def test_export_png(view, tmp_path):
+    view.set_scenario(loads_scenario(scenario_json()))
+    view.update_snapshot(snapshot(gp_waiting=5, hosp_waiting=2, hosp_blocked=2))
+    path = tmp_path / "map.png"
+    assert view.export_png(str(path))
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 2000

@@ -1,0 +1,297 @@
+"""The run view and its worker: runs to the end, Stop, Pause/Resume, no event-loop stalls."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QTimer  # noqa: E402
+
+from mission_desktop.gui import worker as w  # noqa: E402
+from mission_desktop.gui.kpi import format_estimate, judge_difference  # noqa: E402
+from mission_desktop.gui.run_view import RunView, format_duration  # noqa: E402
+from mission_desktop.model import loads_scenario  # noqa: E402
+from mission_desktop.sim.snapshots import ServiceSnapshot, Snapshot  # noqa: E402
+
+
+def make_scenario(horizon: float = 50, rate: float = 5, services: int = 2, reps: int = 3):
+    ids = ["gp", "hospital", "social_care", "housing", "benefits", "mental_health"][:services]
+    svc = []
+    for i, sid in enumerate(ids):
+        nxt = ids[i + 1] if i + 1 < len(ids) else None
+        svc.append(
+            {
+                "id": sid,
+                "name": sid.replace("_", " ").title(),
+                "department": "Health" if i < 2 else "Local authority",
+                "capacity": 3 + i,
+                "service_time": {"dist": "exponential", "mean": 0.5 + 0.2 * i},
+                "routes": [{"to": nxt, "p": 0.4}] if nxt else [],
+                "target": {"wait": 1, "within": 0.9},
+                **({"queue_limit": 5} if nxt is None and i > 0 else {}),
+            }
+        )
+    return loads_scenario(
+        json.dumps(
+            {
+                "format": "mission-desktop/scenario",
+                "version": 1,
+                "name": "Test",
+                "time_unit": "day",
+                "run": {"horizon": horizon, "warm_up": 0, "replications": reps, "seed": 7},
+                "services": svc,
+                "cohorts": [
+                    {"id": "people", "name": "People", "arrivals": {"rate": rate}, "entry": "gp"}
+                ],
+                "policies": [
+                    {
+                        "id": "more_gps",
+                        "name": "More GPs",
+                        "changes": [{"lever": "capacity", "service": "gp", "add": 2}],
+                    }
+                ],
+            }
+        )
+    )
+
+
+@pytest.fixture
+def view(qtbot):
+    v = RunView()
+    qtbot.addWidget(v)
+    v.resize(1400, 800)
+    v.show()
+    yield v
+    v.controller.shutdown(2.0)
+
+
+def _latest_time(view: RunView) -> float:
+    snaps = view.controller.latest_snapshots()
+    return max((s.time for s in snaps.values()), default=0.0)
+
+
+def test_run_to_the_end_feeds_plots_and_shows_figures(qtbot, view, tmp_path):
+    scenario = make_scenario()
+    view.set_scenario(scenario)
+    assert view.selected_variants() == ["baseline", "more_gps"]
+    view.set_pace(None)
+    received = []
+    view.snapshot_received.connect(received.append)
+    with qtbot.waitSignal(view.run_finished, timeout=30_000) as blocker:
+        view.run_action.trigger()
+    results = blocker.args[0]
+    assert set(results["variants"]) == {"baseline", "more_gps"}
+    assert received and received[-1].done
+    # every step of both variants reached the plots, up to the horizon
+    times, queue = view.plots.series("baseline", "gp")
+    assert len(times) == 401 and times[-1] == pytest.approx(50)
+    assert len(queue) == len(times)
+    assert view.plots.series("more_gps", "hospital")[0][-1] == pytest.approx(50)
+    assert view.controller.state == w.FINISHED
+    # key figures: estimate with CI, and a worded difference for the policy
+    text = view.kpi.cell_text("gp", "mean_wait", "baseline")
+    assert "95% CI" in text and "days" in text
+    policy = view.kpi.cell_text("gp", "mean_wait", "more_gps")
+    assert any(word in policy for word in ("better", "worse", "no clear difference"))
+    assert view.tabs.currentWidget() is view.kpi
+    assert view.export_plots_png(str(tmp_path / "plots.png"))
+    assert (tmp_path / "plots.png").stat().st_size > 1000
+    assert view.export_map_png(str(tmp_path / "map.png"))
+
+
+def test_stop_mid_run_takes_effect_within_half_a_second(qtbot, view):
+    view.set_scenario(make_scenario(horizon=50))
+    view.set_pace(2.0)  # 25 s for the whole run
+    view.run_action.trigger()
+    qtbot.waitUntil(lambda: _latest_time(view) > 1.0, timeout=5_000)
+    assert view.stop_action.isEnabled()
+    started = time.perf_counter()
+    view.stop_action.trigger()
+    assert view.controller.wait(0.5)
+    elapsed = time.perf_counter() - started
+    assert elapsed < 0.5, elapsed
+    assert view.controller.state == w.STOPPED
+    assert not view.stop_action.isEnabled() and view.run_action.isEnabled()
+    after = []
+    view.snapshot_received.connect(after.append)
+    qtbot.wait(200)
+    assert after == []
+    print(f"\nstop took effect in {elapsed * 1000:.0f} ms")
+
+
+def test_stop_during_replications(qtbot, view):
+    view.set_scenario(make_scenario(horizon=2000, rate=5, reps=30))
+    view.set_pace(None)
+    view.run_action.trigger()
+    qtbot.waitUntil(lambda: view.controller.state == w.REPLICATIONS, timeout=10_000)
+    started = time.perf_counter()
+    view.stop_run()
+    assert view.controller.wait(1.0)
+    assert time.perf_counter() - started < 0.5
+    assert view.controller.state == w.STOPPED
+
+
+def test_pause_holds_simulated_time_and_resume_continues(qtbot, view):
+    view.set_scenario(make_scenario(horizon=50))
+    view.set_pace(10.0)
+    view.run_action.trigger()
+    qtbot.waitUntil(lambda: _latest_time(view) > 2.0, timeout=5_000)
+    view.pause_action.trigger()
+    assert view.controller.state == w.PAUSED
+    assert view.pause_action.text() == "Resume"
+    qtbot.wait(150)  # the step in flight lands
+    held = _latest_time(view)
+    qtbot.wait(500)
+    assert _latest_time(view) == held
+    view.pause_action.trigger()
+    assert view.controller.state == w.LIVE
+    qtbot.waitUntil(lambda: _latest_time(view) > held + 1.0, timeout=5_000)
+    view.stop_run()
+
+
+def test_pace_change_mid_run(qtbot, view):
+    view.set_scenario(make_scenario(horizon=50))
+    view.set_pace(2.0)
+    view.run_action.trigger()
+    qtbot.waitUntil(lambda: _latest_time(view) > 0.5, timeout=5_000)
+    with qtbot.waitSignal(view.run_finished, timeout=20_000):
+        view.set_pace(None)  # the remaining 49 days at full speed
+
+
+def test_new_run_cancels_the_old_one(qtbot, view):
+    view.set_scenario(make_scenario(horizon=50))
+    view.set_pace(2.0)
+    view.run_action.trigger()
+    qtbot.waitUntil(lambda: _latest_time(view) > 0.5, timeout=5_000)
+    old_thread = view.controller._thread
+    view.set_pace(None)
+    with qtbot.waitSignal(view.run_finished, timeout=30_000):
+        view.run_action.trigger()
+    old_thread.join(0.5)
+    assert not old_thread.is_alive()
+
+
+def test_event_loop_never_stalls_during_a_full_speed_run(qtbot, view):
+    scenario = make_scenario(horizon=3000, rate=20, services=4, reps=4)
+    view.set_scenario(scenario)
+    view.set_pace(None)
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick():
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    timer.start()
+    started = time.perf_counter()
+    last[0] = started
+    with qtbot.waitSignal(view.run_finished, timeout=120_000):
+        view.run_action.trigger()
+    duration = time.perf_counter() - started
+    timer.stop()
+    worst = max(gaps)
+    print(
+        f"\nrun lasted {duration:.2f} s, {len(gaps)} ticks, worst event-loop gap "
+        f"{worst * 1000:.1f} ms, mean {sum(gaps) / len(gaps) * 1000:.1f} ms"
+    )
+    assert duration >= 2.0, "the run must last long enough to measure"
+    assert view.plots.snapshots_drawn > 0
+    assert worst < 0.100, f"event loop stalled for {worst * 1000:.0f} ms"
+
+
+def test_engine_error_becomes_a_message(qtbot):
+    def broken_stream(scenario, variant_id, replication=0, step=None):
+        yield _fake_snapshot(variant_id, 0.0, 0)
+        raise RuntimeError("disk on fire")
+
+    controller = w.RunController(stream_fn=broken_stream)
+    with qtbot.waitSignal(controller.run_failed, timeout=5_000) as blocker:
+        controller.start(make_scenario(), ["baseline"], 1)
+    assert "disk on fire" in blocker.args[0]
+    assert controller.state == w.FAILED
+
+
+def _fake_snapshot(variant_id: str, t: float, waiting: int, horizon: float = 10.0) -> Snapshot:
+    services = tuple(
+        ServiceSnapshot(sid, waiting, 1, 0, 3, 0.5, 10, 5, 0, 0) for sid in ("gp", "hospital")
+    )
+    return Snapshot(variant_id, 0, t, horizon, services, waiting + 2, t >= horizon)
+
+
+def test_controller_with_fake_engine_emits_in_order(qtbot):
+    """The controller alone, driven by a fake stream and fake experiment."""
+
+    def stream(scenario, variant_id, replication=0, step=None):
+        for k in range(11):
+            yield _fake_snapshot(variant_id, float(k), k)
+
+    def experiment(scenario, *, variants, replications, workers, progress, cancel):
+        for i in range(replications):
+            assert not cancel()
+            progress(i + 1, replications)
+        return {"variants": {v: {"services": {}} for v in variants}}
+
+    controller = w.RunController(stream_fn=stream, experiment_fn=experiment)
+    batches = []
+    controller.snapshots_received.connect(batches.append)
+    with qtbot.waitSignals(
+        [controller.state_changed, controller.run_finished], order="none", timeout=5_000
+    ):
+        controller.start(make_scenario(), ["baseline", "more_gps"], 4)
+    qtbot.waitUntil(lambda: controller.state == w.FINISHED, timeout=5_000)
+    flat = [s for batch in batches for s in batch]
+    assert [s.time for s in flat if s.variant_id == "baseline"] == [float(k) for k in range(11)]
+    assert controller.latest_snapshots()["more_gps"].done
+
+
+def test_difference_words_only_where_the_interval_excludes_zero():
+    lower = {"mean": -0.8, "ci95": [-0.9, -0.7]}
+    higher = {"mean": 0.8, "ci95": [0.7, 0.9]}
+    unclear = {"mean": -0.2, "ci95": [-0.5, 0.1]}
+    assert judge_difference("mean_wait", lower).word == "better"
+    assert judge_difference("mean_wait", lower).arrow == "▼"
+    assert judge_difference("mean_wait", higher).word == "worse"
+    assert judge_difference("backlog_at_end", higher).word == "worse"
+    assert judge_difference("share_within_target", higher).word == "better"
+    assert judge_difference("share_within_target", lower).word == "worse"
+    assert judge_difference("utilisation", higher).word == "higher"
+    assert judge_difference("mean_wait", unclear).word == "no clear difference"
+    assert judge_difference("mean_wait", unclear).arrow == ""
+    assert judge_difference("mean_wait", None).word == "—"
+    assert "better" in judge_difference("mean_wait", lower, "day").text
+    assert format_estimate({"mean": 2.1, "ci95": [1.7, 2.5]}, "time") == (
+        "2.10 days (95% CI 1.70–2.50)"
+    )
+    assert format_estimate({"mean": 0.85, "ci95": [0.8, 0.9]}, "share") == "85% (95% CI 80–90%)"
+    assert format_estimate(None, "time") == "—"
+    assert format_duration(20.2) == "about 20 s"
+    assert format_duration(float("nan")) == ""
+
+
+def test_controls_have_accessible_names(view):
+    view.set_scenario(make_scenario())
+    for widget in (
+        view.variant_list,
+        view.replications_spin,
+        view.pace_slider,
+        view.fast_check,
+        view.progress_bar,
+        view.map_variant_combo,
+        view.run_button,
+        view.pause_button,
+        view.stop_button,
+        view.service_map,
+        view.plots.metric_combo,
+    ):
+        assert widget.accessibleName(), widget
+    assert view.run_action.shortcut().toString() == "F5"
+    assert view.pause_action.shortcut().toString() == "F6"
+    assert {s.toString() for s in view.stop_action.shortcuts()} == {"Shift+F5", "Esc"}
