@@ -1,0 +1,89 @@
+"""Screenshots of the main window before, during and after a run, as a user would see it.
+
+    xvfb-run -s "-screen 0 1920x1080x24" .venv/bin/python -m mission_desktop.gui.screenshots OUT
+
+Uses a throwaway library (MISSION_DESKTOP_DATA_DIR in a temporary folder) and the bundled
+hospital-discharge example, so it never touches a user's own scenarios.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    out = Path(argv[0] if argv else "screenshots").resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    size = (1600, 1000)
+    os.environ.setdefault("MISSION_DESKTOP_DATA_DIR", tempfile.mkdtemp(prefix="md-shots-"))
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from mission_desktop.store import Library, data_dir, ensure_examples
+
+    from .app import SCENARIOS_DIR, application, create_main_window
+
+    app = application([])
+    library = Library(data_dir() / "library.sqlite")
+    ensure_examples(library, SCENARIOS_DIR)
+    window = create_main_window(library)  # first start: opens the hospital discharge example
+    window.resize(*size)
+    window.show()
+    taken: list[Path] = []
+
+    def shot(name: str) -> None:
+        QApplication.processEvents()
+        path = out / f"{name}.png"
+        window.grab().save(str(path))
+        taken.append(path)
+        print(path)
+
+    run_view = window.run_view
+    tabs = window.tabs
+
+    def step_map() -> None:
+        tabs.setCurrentIndex(0)
+        shot("1-map-before-run")
+        tabs.setCurrentIndex(1)
+        QTimer.singleShot(300, step_editor)
+
+    def step_editor() -> None:
+        shot("2-editor")
+        tabs.setCurrentIndex(2)
+        run_view.set_pace(30.0)  # a month of simulated days per second: a workshop pace
+        run_view.start_run()
+        QTimer.singleShot(7000, step_during)
+
+    def step_during() -> None:
+        shot("3-run-live")
+        tabs.setCurrentIndex(0)
+        QTimer.singleShot(400, step_map_during)
+
+    def step_map_during() -> None:
+        shot("4-map-during-run")
+        tabs.setCurrentIndex(2)
+        run_view.set_pace(None)
+
+    def finished(_results: object) -> None:
+        QTimer.singleShot(800, step_after)
+
+    def step_after() -> None:
+        shot("5-results")
+        window.close()
+        app.quit()
+
+    run_view.run_finished.connect(finished)
+    QTimer.singleShot(1500, step_map)
+    QTimer.singleShot(240_000, app.quit)  # never hang a script
+    app.exec()
+    library.close()
+    return 0 if len(taken) == 5 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
