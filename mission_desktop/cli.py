@@ -63,24 +63,23 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _positive_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 1, not {text!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 1, not {v}")
-    return v
+def _whole_number(minimum: int):
+    """An argparse type: a whole number ≥ ``minimum``, with a message in plain words."""
+
+    def parse(text: str) -> int:
+        try:
+            v = int(text)
+        except ValueError:
+            v = None
+        if v is None or v < minimum:
+            raise argparse.ArgumentTypeError(f"must be a whole number ≥ {minimum}, not {text!r}")
+        return v
+
+    return parse
 
 
-def _non_negative_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 0, not {text!r}") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 0, not {v}")
-    return v
+_positive_int = _whole_number(1)
+_non_negative_int = _whole_number(0)
 
 
 def _positive_float(text: str) -> float:
