@@ -73,29 +73,36 @@ def phase_loads(scenario: Scenario, phase: Phase) -> list[ServiceLoad]:
 
 
 def overload_warnings(scenario: Scenario, variant_id: str) -> list[str]:
-    """Plain-words warnings for services whose offered load reaches their capacity."""
-    warnings: list[str] = []
-    phases = variant_timeline(scenario, variant_id)
+    """Plain-words warnings for services whose offered load reaches their capacity, saying
+    when (a policy may relieve or cause the overload part-way through the run)."""
+    phases = [p for p in variant_timeline(scenario, variant_id) if p.start < scenario.run.horizon]
+    horizon = scenario.run.horizon
     unit = scenario.time_unit
-    seen: set[str] = set()
-    for phase in phases:
-        if phase.start >= scenario.run.horizon:
-            continue
+    # service id → list of (from, to, load) while overloaded
+    spans: dict[str, list[tuple[float, float, ServiceLoad]]] = {}
+    for i, phase in enumerate(phases):
+        end = phases[i + 1].start if i + 1 < len(phases) else horizon
         for load in phase_loads(scenario, phase):
-            if load.service_id in seen or not load.overloaded:
-                continue
-            seen.add(load.service_id)
-            name = scenario.service(load.service_id).name
-            when = f" from {unit} {phase.start:g}" if phase.start > 0 else ""
-            if not np.isfinite(load.offered_load):
-                warnings.append(
-                    f"{variant_id}: service '{load.service_id}' ({name}): routes loop with no way "
-                    "out, so people never leave; check its routes"
-                )
-                continue
+            if load.overloaded:
+                spans.setdefault(load.service_id, []).append((phase.start, end, load))
+    warnings: list[str] = []
+    for service in scenario.services:
+        if service.id not in spans:
+            continue
+        where = f"{variant_id}: service '{service.id}' ({service.name})"
+        worst = max(spans[service.id], key=lambda s: s[2].offered_load / s[2].capacity)[2]
+        if not np.isfinite(worst.offered_load):
             warnings.append(
-                f"{variant_id}: service '{load.service_id}' ({name}) is overloaded{when}: "
-                f"offered load {load.offered_load:.1f} servers vs capacity {load.capacity:.1f} "
-                f"({load.offered_load / load.capacity:.0%}); its backlog will grow through the run"
+                f"{where}: routes loop with no way out, so people never leave; check its routes"
             )
+            continue
+        periods = [
+            "the whole run" if a == 0 and b == horizon else f"{unit} {a:g} to {b:g}"
+            for a, b, _ in spans[service.id]
+        ]
+        warnings.append(
+            f"{where} is overloaded ({', '.join(periods)}): offered load "
+            f"{worst.offered_load:.1f} servers vs capacity {worst.capacity:.1f} "
+            f"({worst.offered_load / worst.capacity:.0%}); its backlog will grow while it lasts"
+        )
     return warnings
