@@ -12,6 +12,7 @@ pytest.importorskip("pytestqt")
 
 from conftest import example_scenario  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtWidgets import QWidget  # noqa: E402
 
 from mission_desktop.gui.editors import EditorPanel  # noqa: E402
 from mission_desktop.gui.editors.distribution import (  # noqa: E402
@@ -373,3 +374,275 @@ def test_tabbing_through_a_rounded_field_changes_nothing(panel, document):
     panel.run_settings.horizon.editingFinished.emit()
     assert document.undo_stack.count() == count
     assert doc_before is not document.scenario
+
+
+# --------------------------------------------------------------------------- capacity schedule
+def _schedule(document, sid):
+    s = document.scenario.service(sid).capacity_schedule
+    return None if s is None else (s.period, tuple(tuple(step) for step in s.steps))
+
+
+def test_capacity_schedule_editor_edit_undo_redo(panel, document):
+    services = panel.services
+    services.table.select_row(1)  # hospital: every 7 days, 40 beds then 30 from day 5
+    editor = services.capacity_schedule
+    assert editor.enabled.isChecked()
+    assert editor.table.rowCount() == 2
+    assert editor.table.item(1, 1).text() == "30"
+    editor.table.item(1, 1).setText("25")
+    assert _schedule(document, "hospital") == (7, ((0, 40), (5, 25)))
+    assert document.undo_stack.undoText() == "Set hospital capacity schedule"
+    assert editor.table.item(1, 1).text() == "25"
+    document.undo_stack.undo()
+    assert _schedule(document, "hospital") == (7, ((0, 40), (5, 30)))
+    assert services.capacity_schedule.table.item(1, 1).text() == "30"  # the editor follows
+    document.undo_stack.redo()
+    assert _schedule(document, "hospital") == (7, ((0, 40), (5, 25)))
+    # the period
+    editor.period.setValue(14)
+    editor.period.editingFinished.emit()
+    assert _schedule(document, "hospital")[0] == 14
+    assert "14 days" in editor.summary.text()
+
+
+def test_capacity_schedule_is_validated_like_a_file(panel, document):
+    services = panel.services
+    services.table.select_row(1)
+    editor = services.capacity_schedule
+    before = document.scenario
+    count = document.undo_stack.count()
+    editor.table.item(1, 0).setText("9")  # past the 7-day period
+    assert document.scenario is before and document.undo_stack.count() == count
+    problem = next(
+        label for _path, widget, label in services.problems._fields if widget is editor.table
+    )
+    assert problem.isVisible()
+    assert "less than the period" in problem.label.text()
+    assert editor.table.accessibleDescription().startswith("Problem:")
+    assert not problem.icon.pixmap().isNull()  # an icon and words, not colour alone
+    editor.table.item(1, 0).setText("lots")
+    assert "must be a number" in problem.label.text()
+    assert document.scenario is before
+    editor.table.item(1, 0).setText("4")  # a good value clears the problem
+    assert not problem.isVisible()
+    assert _schedule(document, "hospital") == (7, ((0, 40), (4, 30)))
+
+
+def test_capacity_schedule_on_off_and_steps(panel, document):
+    services = panel.services
+    services.table.select_row(0)  # gp: constant capacity 12
+    editor = services.capacity_schedule
+    assert not editor.enabled.isChecked()
+    assert not editor.table.isVisibleTo(editor)
+    editor.enabled.setChecked(True)
+    assert _schedule(document, "gp") == (7, ((0, 12),))
+    editor.table.setCurrentCell(0, 0)
+    editor.add_step()
+    assert _schedule(document, "gp") == (7, ((0, 12), (3.5, 12)))
+    editor.table.item(1, 1).setText("6")
+    assert _schedule(document, "gp") == (7, ((0, 12), (3.5, 6)))
+    assert "from 6 to 12 servers" in editor.summary.text()
+    editor.table.setCurrentCell(1, 0)
+    editor.remove_step()
+    assert _schedule(document, "gp") == (7, ((0, 12),))
+    editor.enabled.setChecked(False)
+    assert _schedule(document, "gp") is None
+    for _ in range(5):
+        document.undo_stack.undo()
+    assert _schedule(document, "gp") is None and document.undo_stack.index() == 0
+
+
+def test_an_unlimited_service_cannot_get_a_schedule(panel, document):
+    services = panel.services
+    services.table.select_row(4)  # online: capacity null
+    services.capacity_schedule.enabled.setChecked(True)
+    assert _schedule(document, "online") is None
+    assert document.undo_stack.count() == 0
+    assert "unlimited" in services.capacity_schedule.table.accessibleDescription()
+
+
+# --------------------------------------------------------------------------- arrival profile
+def _profile(document, cid):
+    p = document.scenario.cohort(cid).arrivals.profile
+    return None if p is None else (p.period, tuple(p.multipliers))
+
+
+def test_arrival_profile_editor_edit_undo_redo(panel, document):
+    cohorts = panel.cohorts
+    cohorts.table.select_row(0)  # older_frail: weekly profile
+    editor = cohorts.profile
+    assert editor.enabled.isChecked()
+    assert editor.multipliers.text() == "1.2, 1, 1, 1, 1, 0.6, 0.5"
+    assert editor.bars.opts["height"].tolist() == [1.2, 1, 1, 1, 1, 0.6, 0.5]
+    editor.multipliers.setText("2, 1, 1, 1, 1, 0.5, 0.5")
+    editor.multipliers.editingFinished.emit()
+    assert _profile(document, "older_frail") == (7, (2, 1, 1, 1, 1, 0.5, 0.5))
+    assert document.undo_stack.undoText() == "Set older_frail arrival profile"
+    assert editor.bars.opts["height"].tolist() == [2, 1, 1, 1, 1, 0.5, 0.5]  # the preview
+    assert "Busiest: ×2" in editor.summary.text()
+    document.undo_stack.undo()
+    assert _profile(document, "older_frail") == (7, (1.2, 1, 1, 1, 1, 0.6, 0.5))
+    assert cohorts.profile.multipliers.text() == "1.2, 1, 1, 1, 1, 0.6, 0.5"
+    document.undo_stack.redo()
+    assert _profile(document, "older_frail")[1][0] == 2
+    editor.period.setValue(14)
+    editor.period.editingFinished.emit()
+    assert _profile(document, "older_frail")[0] == 14
+
+
+def test_arrival_profile_problems_are_shown_at_the_field(panel, document):
+    cohorts = panel.cohorts
+    cohorts.table.select_row(0)
+    editor = cohorts.profile
+    before = document.scenario
+    editor.multipliers.setText("1, lots, 1")
+    editor.multipliers.editingFinished.emit()
+    assert document.scenario is before
+    assert cohorts.profile_problem.isVisibleTo(cohorts)
+    assert "“lots” is not a number" in cohorts.profile_problem.label.text()
+    assert editor.multipliers.accessibleDescription().startswith("Problem:")
+    editor.multipliers.setText("1, -1")
+    editor.multipliers.editingFinished.emit()
+    assert document.scenario is before
+    assert "multipliers[1]" in cohorts.profile_problem.label.text()
+    editor.multipliers.setText("1, 2")
+    editor.multipliers.editingFinished.emit()
+    assert _profile(document, "older_frail") == (7, (1, 2))
+    assert not cohorts.profile_problem.isVisibleTo(cohorts)
+    assert not editor.multipliers.property("invalid")
+
+
+def test_arrival_profile_on_and_off(panel, document):
+    cohorts = panel.cohorts
+    cohorts.table.select_row(1)  # adults: steady
+    editor = cohorts.profile
+    assert not editor.enabled.isChecked()
+    assert "steady" in editor.summary.text()
+    editor.enabled.setChecked(True)
+    assert _profile(document, "adults") == (7, (1,) * 7)
+    editor.enabled.setChecked(False)
+    assert _profile(document, "adults") is None
+    document.undo_stack.undo()
+    assert _profile(document, "adults") == (7, (1,) * 7)
+
+
+# --------------------------------------------------------------------------- tables and a11y
+def test_service_columns_fit_their_contents_and_name_stretches(panel):
+    from PySide6.QtWidgets import QHeaderView
+
+    view = panel.services.table.view
+    model = panel.services.model
+    header = view.horizontalHeader()
+    name = model.column_index("name")
+    assert header.sectionResizeMode(name) == QHeaderView.ResizeMode.Stretch
+    assert not header.stretchLastSection()
+    metrics = view.fontMetrics()
+    for key in ("service_time", "department", "capacity", "target"):
+        col = model.column_index(key)
+        widest = max(
+            metrics.horizontalAdvance(str(model.index(r, col).data() or ""))
+            for r in range(model.rowCount())
+        )
+        assert header.sectionSize(col) >= min(widest, 320 - 30), key
+    # a cell's tooltip starts with its full value (an elided cell can always be read)
+    idx = model.index(1, model.column_index("service_time"))
+    assert idx.data(Qt.ItemDataRole.ToolTipRole).startswith(idx.data())
+
+
+def test_every_table_has_an_accessible_name_and_description(panel):
+    from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView
+
+    def in_combo(w):  # a combo box's pop-up list is announced by its combo box
+        while w is not None:
+            if isinstance(w, QComboBox):
+                return True
+            w = w.parentWidget()
+        return False
+
+    views = [
+        v
+        for v in panel.findChildren(QAbstractItemView)
+        if not isinstance(v, QHeaderView) and not in_combo(v)
+    ]
+    assert len(views) >= 8
+    bare = [
+        f"{type(v).__name__} {v.accessibleName()!r} in {type(v.parentWidget()).__name__}"
+        for v in views
+        if not v.accessibleName().strip() or not v.accessibleDescription().strip()
+    ]
+    assert not bare, bare
+
+
+def test_tab_order_follows_reading_order_in_the_service_form(panel):
+    from PySide6.QtWidgets import QAbstractItemView
+
+    services = panel.services
+    services.table.select_row(1)
+    detail = services.detail
+    focusable = [
+        w
+        for w in detail.findChildren(QWidget)
+        if w.isVisibleTo(detail)
+        and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+        and w.isEnabled()
+        and (not w.parentWidget() or not isinstance(w.parentWidget(), QAbstractItemView))
+        and not w.objectName().startswith("qt_")
+    ]
+    chain = []
+    w = services.service_time.kind
+    for _ in range(400):
+        if w in focusable and w not in chain:
+            chain.append(w)
+        w = w.nextInFocusChain()
+        if w is services.service_time.kind:
+            break
+    assert set(chain) == set(focusable)
+    assert len(chain) >= 10
+    tops = [w.mapTo(detail, w.rect().topLeft()).y() for w in chain]
+    assert tops == sorted(tops), [
+        (type(w).__name__, w.accessibleName(), y) for w, y in zip(chain, tops, strict=True)
+    ]
+
+
+def test_problem_words_and_colours_meet_wcag_contrast():
+    from mission_desktop.gui.editors.common import PROBLEM_COLOUR, PROBLEM_TEXT_COLOUR
+    from mission_desktop.gui.models import PROBLEM_BACKGROUND
+    from mission_desktop.gui.palette import (
+        HEAT_STEPS,
+        MIN_TEXT_CONTRAST,
+        NEUTRAL,
+        OKABE_ITO,
+        contrast_ratio,
+        text_colour_on,
+    )
+
+    # words: 4.5:1 (WCAG 1.4.3); borders and swatches: 3:1 (WCAG 1.4.11)
+    for background in ("#FFFFFF", "#EFEFEF", PROBLEM_BACKGROUND):
+        assert contrast_ratio(PROBLEM_TEXT_COLOUR, background) >= MIN_TEXT_CONTRAST
+        assert contrast_ratio("#000000", background) >= MIN_TEXT_CONTRAST
+    assert contrast_ratio(PROBLEM_COLOUR, "#FFFFFF") >= 3
+    # every palette colour that may carry a label, with the text colour chosen for it
+    for _name, colour in (*OKABE_ITO, ("neutral", NEUTRAL)):
+        assert contrast_ratio(text_colour_on(colour), colour) >= MIN_TEXT_CONTRAST, colour
+    for _level, colour, _word in HEAT_STEPS:
+        assert contrast_ratio(text_colour_on(colour), colour) >= MIN_TEXT_CONTRAST, colour
+    assert contrast_ratio("#000000", "#FFFFFF") == pytest.approx(21)
+    assert contrast_ratio("#777777", "#FFFFFF") == pytest.approx(4.48, abs=0.01)
+
+
+def test_columns_are_fitted_again_after_a_zoom(panel, qtbot):
+    from PySide6.QtGui import QFont
+
+    view = panel.services.table.view
+    model = panel.services.model
+    col = model.column_index("service_time")
+    before = view.horizontalHeader().sectionSize(col)
+    font = QFont(panel.font())
+    font.setPointSizeF(font.pointSizeF() * 1.5)
+    panel.setFont(font)
+    qtbot.waitUntil(lambda: view.horizontalHeader().sectionSize(col) > before * 1.3, timeout=2000)
+    header = view.horizontalHeader()
+    for key in ("capacity", "queue_limit"):
+        c = model.column_index(key)
+        text = model.headerData(c, Qt.Orientation.Horizontal)
+        assert header.sectionSize(c) >= header.fontMetrics().horizontalAdvance(text), key

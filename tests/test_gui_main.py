@@ -60,6 +60,9 @@ class FakeRunView(QWidget):
     def show_results(self, results):
         self.results.append(results)
 
+    def shutdown(self):
+        self.shutdowns = getattr(self, "shutdowns", 0) + 1
+
 
 @pytest.fixture(autouse=True)
 def _fake_run_view(monkeypatch):
@@ -542,3 +545,214 @@ def test_the_real_run_view_is_embedded(qtbot, library, scenario_file, prompts, m
     window.set_zoom(150)
     window.set_zoom(100)
     window.undo_stack.setClean()
+
+
+# --------------------------------------------------------------------------- the same file again
+def test_opening_an_identical_file_opens_the_library_copy_without_asking(
+    window, prompts, scenario_file, tmp_path, library
+):
+    first = window.open_file(scenario_file)
+    assert window.new_scenario()  # now looking at another scenario
+    copy = _write(tmp_path / "copy from an email.mission.json", example_scenario())
+
+    assert window.open_file(copy) == first
+
+    assert "duplicate" not in prompts.names()
+    assert window.scenario_id == first
+    assert len(library.revisions(first)) == 1  # nothing added, nothing replaced
+    assert sorted(r.name for r in library.list_scenarios()) == sorted(
+        [example_scenario()["name"], "Untitled scenario"]
+    )
+    from mission_desktop.gui.main_window import ALREADY_IN_LIBRARY
+
+    assert window.statusBar().currentMessage() == ALREADY_IN_LIBRARY
+    assert window.recent_files()[0] == str(copy.resolve())
+
+
+def test_identical_file_while_it_is_open_keeps_the_undo_history(window, prompts, scenario_file):
+    window.open_file(scenario_file)
+    assert window.open_file(scenario_file) == window.scenario_id
+    assert prompts.names() == []
+
+
+# --------------------------------------------------------------------------- closing
+def test_closing_shuts_the_run_view_down(window, scenario_file, prompts):
+    window.open_file(scenario_file)
+    model = window.editor.services.model
+    model.setData(model.index(1, model.column_index("capacity")), 41)
+    prompts.save_changes = "cancel"
+    assert not window.close()
+    assert getattr(window.run_view, "shutdowns", 0) == 0  # still open: the run goes on
+    prompts.save_changes = "discard"
+    assert window.close()
+    assert window.run_view.shutdowns == 1
+
+
+def test_closing_works_without_a_shutdown_method(window, monkeypatch):
+    monkeypatch.setattr(FakeRunView, "shutdown", None)
+    assert window.close()
+
+
+# --------------------------------------------------------------------------- help
+def test_shortcuts_dialog_lists_every_shortcut(window, monkeypatch):
+    from mission_desktop.gui.dialogs import ShortcutsDialog
+
+    shown = []
+    monkeypatch.setattr(ShortcutsDialog, "exec", lambda self: shown.append(self) or 0)
+    window.shortcuts_action.trigger()
+    dialog = shown[0]
+    table = {
+        (dialog.table.item(r, 1).text(), dialog.table.item(r, 0).text())
+        for r in range(dialog.table.rowCount())
+    }
+    keys = {k for _what, k in table}
+    assert ("Run", "F5") in table
+    for expected in ("Ctrl+S", "Ctrl+Z", "Ctrl+Shift+Z or Ctrl+Y", "Ctrl+0", "Ctrl+1", "F2"):
+        assert expected in keys, expected
+    assert any(k.startswith("Ctrl++") for k in keys)
+    assert "Ctrl+-" in keys or "Ctrl+−" in keys
+    assert dialog.table.accessibleName() and dialog.table.accessibleDescription()
+    # every action that has a shortcut is listed
+    listed = {w for w, _k in table}
+    for action in (window.save_action, window.zoom_in_action, window.show_run_action):
+        assert action.text().replace("&", "").rstrip("…").strip() in listed
+    assert window.shortcuts_action in window.help_menu.actions()
+
+
+def test_about_shows_version_licence_and_data_folder(window, monkeypatch, library):
+    from mission_desktop import __version__
+    from mission_desktop.gui.dialogs import AboutDialog
+
+    shown = []
+    monkeypatch.setattr(AboutDialog, "exec", lambda self: shown.append(self) or 0)
+    window.about_action.trigger()
+    text = shown[0].text
+    assert __version__ in text
+    assert "Licence" in text
+    assert str(library.path.parent) in text
+
+
+# --------------------------------------------------------------------------- zoom is kept
+def test_presentation_zoom_is_in_the_view_menu_and_kept_for_next_time(make_window, library):
+    window = make_window()
+    assert window.zoom_menu.menuAction() in window.menuBar().actions()[-2].menu().actions()
+    window.zoom_level_actions[150].trigger()
+    assert window.zoom_percent == 150
+    assert window.zoom_level_actions[150].isChecked()
+    assert not window.zoom_level_actions[100].isChecked()
+    # the new size reaches the widgets themselves, not only the application's font
+    base = window._base_font.pointSizeF()
+    assert window.library_list.font().pointSizeF() == pytest.approx(base * 1.5)
+    assert window.editor.services.table.view.font().pointSizeF() == pytest.approx(base * 1.5)
+    QApplication.setFont(window._base_font)
+    again = make_window()
+    assert again.zoom_percent == 150
+    assert again.zoom_level_actions[150].isChecked()
+    again.zoom_reset_action.trigger()
+    assert library.get_setting("gui.zoom_percent") == 100
+
+
+# --------------------------------------------------------------------------- library list
+def test_library_list_fits_long_names_without_a_horizontal_scroll_bar(window, tmp_path):
+    from mission_desktop.gui.main_window import DETAIL_ROLE, LIBRARY_WIDTH
+
+    doc = example_scenario()
+    doc["name"] = "Homelessness prevention across housing, benefits and health in the region"
+    window.open_file(_write(tmp_path / "long.mission.json", doc))
+    window.resize(1280, 820)
+    window.show()
+    assert window.library_list.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+    assert window.splitter.sizes()[0] >= LIBRARY_WIDTH - 20
+    idx = window.library_proxy.index(0, 0)
+    assert idx.data(Qt.ItemDataRole.ToolTipRole).startswith(doc["name"])  # the full name
+    assert "Revision 1, saved" in idx.data(Qt.ItemDataRole.ToolTipRole)
+    assert idx.data(DETAIL_ROLE).startswith("Open now · rev. 1")
+    assert "open now" in idx.data(Qt.ItemDataRole.AccessibleTextRole)
+    # two lines for the name and one for the detail: taller than one line of text
+    hint = window.library_list.sizeHintForIndex(idx)
+    line = window.library_list.fontMetrics().height()
+    assert hint.height() >= 3 * line
+    assert hint.width() <= window.library_list.viewport().width()
+
+
+def test_wrap_lines_breaks_at_spaces_and_elides_the_last_line(qapp):
+    from PySide6.QtGui import QFontMetrics
+
+    from mission_desktop.gui.main_window import wrap_lines
+
+    metrics = QFontMetrics(QApplication.font())
+    width = metrics.horizontalAdvance("Homelessness prevention")
+    lines = wrap_lines(
+        "Homelessness prevention across housing, benefits and health", metrics, width
+    )
+    assert len(lines) == 2
+    assert lines[0] == "Homelessness prevention"
+    assert lines[1].endswith("…")
+    assert wrap_lines("Short", metrics, width) == ["Short"]
+
+
+# --------------------------------------------------------------------------- recent files
+def test_recent_files_show_full_paths_and_open(window, scenario_file, tmp_path, prompts):
+    window.open_file(scenario_file)
+    other = example_scenario()
+    other["name"] = "Another"
+    second = _write(tmp_path / "another.mission.json", other)
+    window.open_file(second)
+    window._fill_recent_menu()
+    assert window.recent_menu.toolTipsVisible()
+    actions = [a for a in window.recent_menu.actions() if a.data()]
+    assert [a.toolTip() for a in actions] == [str(second.resolve()), str(scenario_file.resolve())]
+    assert actions[0].text() == "&1 another.mission.json"
+    actions[1].trigger()  # open the first file again: identical, so no question
+    assert window.scenario.name == example_scenario()["name"]
+    assert "duplicate" not in prompts.names()
+    assert window.recent_files()[0] == str(scenario_file.resolve())
+
+
+def test_a_recent_file_that_has_gone_is_taken_off_the_list(window, scenario_file, prompts):
+    window.open_file(scenario_file)
+    scenario_file.unlink()
+    assert window.open_recent_file(str(scenario_file.resolve())) is None
+    assert prompts.errors and prompts.errors[0][0] == "File not found"
+    assert window.recent_files() == []
+    window._fill_recent_menu()
+    assert not window.recent_menu.actions()[0].isEnabled()  # "(no recent files)"
+
+
+def test_every_list_and_table_in_the_window_is_named_and_described(window, scenario_file):
+    from PySide6.QtWidgets import QAbstractItemView, QHeaderView
+
+    window.open_file(scenario_file)
+
+    def in_combo(w):
+        while w is not None:
+            if isinstance(w, QComboBox):
+                return True
+            w = w.parentWidget()
+        return False
+
+    bare = [
+        f"{type(v).__name__} {v.accessibleName()!r}"
+        for v in window.findChildren(QAbstractItemView)
+        if not isinstance(v, QHeaderView)
+        and not in_combo(v)
+        and (not v.accessibleName().strip() or not v.accessibleDescription().strip())
+    ]
+    assert not bare, bare
+
+
+def test_focus_is_visible(window):
+    from mission_desktop.gui.main_window import FOCUS_COLOUR, FOCUS_STYLE
+    from mission_desktop.gui.palette import contrast_ratio
+
+    assert ":focus" in window.styleSheet() and window.styleSheet() == FOCUS_STYLE
+    assert contrast_ratio(FOCUS_COLOUR, "#FFFFFF") >= 3  # WCAG 1.4.11 for the outline
+    assert contrast_ratio(FOCUS_COLOUR, "#EFEFEF") >= 3
+
+
+def test_library_second_line_contrast():
+    from mission_desktop.gui.main_window import SECONDARY_TEXT
+    from mission_desktop.gui.palette import MIN_TEXT_CONTRAST, contrast_ratio
+
+    for background in ("#FFFFFF", "#F7F7F7", "#EFEFEF"):
+        assert contrast_ratio(SECONDARY_TEXT, background) >= MIN_TEXT_CONTRAST

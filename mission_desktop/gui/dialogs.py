@@ -1,4 +1,4 @@
-"""Dialogs: a file's problems, a scenario's history, and the questions the window asks.
+"""Dialogs: a file's problems, a scenario's history, shortcuts, about, and the questions asked.
 
 Every dialog is built by a function and shown by the main window through one of its
 ``ask_*`` / ``show_*`` methods, so tests can replace those methods and never block.
@@ -63,6 +63,7 @@ class ProblemsDialog(QDialog):
             self.table.setItem(row, 0, QTableWidgetItem(problem.path))
             self.table.setItem(row, 1, QTableWidgetItem(problem.message))
         self.table.setAccessibleName("Problems found")
+        self.table.setAccessibleDescription("One row per problem: its place, then the problem")
         self.table.setToolTip("Each problem with its place in the file")
         layout.addWidget(self.table, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -114,6 +115,10 @@ class HistoryDialog(QDialog):
                 item.setData(Qt.ItemDataRole.UserRole, rev.id)
                 self.table.setItem(row, col, item)
         self.table.setAccessibleName("Saved revisions")
+        self.table.setAccessibleDescription(
+            "Newest first: revision number, when it was saved, how, and a note. "
+            "Choose one and press Restore"
+        )
         self.table.setToolTip("Choose a revision and press Restore")
         if self.revisions:
             self.table.selectRow(0)
@@ -167,3 +172,78 @@ def save_changes_box(name: str, parent: QWidget | None = None) -> tuple[QMessage
     box.setDefaultButton(save)
     box.setEscapeButton(cancel)
     return box, {save: SAVE, discard: DISCARD, cancel: CANCEL}
+
+
+class ShortcutsDialog(QDialog):
+    """Every keyboard shortcut: (where, what, keys) rows in a table that can be read aloud."""
+
+    def __init__(self, rows: Sequence[tuple[str, str, str]], parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        self.rows = list(rows)
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "Everything in Mission Desktop can be done from the keyboard. Alt with an underlined "
+            "letter opens a menu or presses a button; Tab and Shift+Tab move between fields.",
+            self,
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.table = QTableWidget(len(self.rows), 3, self)
+        self.table.setHorizontalHeaderLabels(["Keys", "Does", "Where"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setTabKeyNavigation(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        for row, (where, what, keys) in enumerate(self.rows):
+            for col, value in enumerate((keys, what, where)):
+                self.table.setItem(row, col, QTableWidgetItem(value))
+        self.table.setAccessibleName("Keyboard shortcuts")
+        self.table.setAccessibleDescription("One row per shortcut: the keys, what they do, where")
+        self.table.setToolTip("Every keyboard shortcut")
+        layout.addWidget(self.table, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(720, 620)
+
+    def text(self) -> str:
+        return "\n".join(f"{keys}\t{what}\t{where}" for where, what, keys in self.rows)
+
+
+class AboutDialog(QDialog):
+    """Version, licence and where the library is kept."""
+
+    def __init__(self, version: str, licence: str, data_folder: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("About Mission Desktop")
+        layout = QVBoxLayout(self)
+        self.text = (
+            f"Mission Desktop {version}\n"
+            "A policy impacts digital twin: model the services citizens pass through, switch "
+            "policies on and off, and see with stated confidence where the pressure goes.\n\n"
+            f"Licence: {licence}\n"
+            f"Your library and settings are kept in:\n{data_folder}"
+        )
+        self.label = QLabel(self.text, self)
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.label.setAccessibleName("About Mission Desktop")
+        self.label.setAccessibleDescription(self.text)
+        layout.addWidget(self.label)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.copy_button = QPushButton("&Copy folder path", self)
+        self.copy_button.setAccessibleName("Copy folder path")
+        self.copy_button.setToolTip("Copy the data folder's path, e.g. to back it up")
+        self.copy_button.clicked.connect(lambda: QGuiApplication.clipboard().setText(data_folder))
+        buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(560, 260)

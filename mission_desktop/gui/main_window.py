@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
     QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
     QSortFilterProxyModel,
     Qt,
     QTimer,
@@ -20,11 +24,16 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAction,
+    QActionGroup,
     QCloseEvent,
+    QColor,
     QDragEnterEvent,
     QDropEvent,
     QFont,
+    QFontMetrics,
     QKeySequence,
+    QPainter,
+    QPalette,
     QStandardItem,
     QStandardItemModel,
 )
@@ -40,6 +49,9 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
@@ -62,8 +74,10 @@ from .dialogs import (
     KEEP_BOTH,
     REPLACE,
     SAVE,
+    AboutDialog,
     HistoryDialog,
     ProblemsDialog,
+    ShortcutsDialog,
     duplicate_name_box,
     save_changes_box,
 )
@@ -82,6 +96,23 @@ SETTING_LAST_OPENED = "gui.last_opened_scenario"
 SETTING_RECENT_FILES = "gui.recent_files"
 SETTING_ZOOM = "gui.zoom_percent"
 EXAMPLE_FIRST_OPEN = "Hospital discharge and social care"
+#: initial width of the library list (px): long scenario names fit on two lines
+LIBRARY_WIDTH = 290
+#: the library list's second line (revision, when saved): 7:1 on white (WCAG AA needs 4.5:1)
+SECONDARY_TEXT = "#595959"
+#: a focused control gets a 2 px outline in Okabe–Ito blue (5.2:1 on white), seen from the
+#: back of a room; a field with a problem keeps its vermillion outline instead
+FOCUS_COLOUR = "#0072B2"
+#: (spin and combo boxes keep the style's own focus frame: a style sheet border would
+#: replace their arrows with plain boxes)
+FOCUS_STYLE = (
+    "QLineEdit:focus, QPlainTextEdit:focus, QAbstractItemView:focus "
+    f"{{ border: 2px solid {FOCUS_COLOUR}; }} "
+    "QAbstractSpinBox QLineEdit:focus, QComboBox QLineEdit:focus { border: none; }"
+)
+ALREADY_IN_LIBRARY = "Already in your library — opened it"
+#: data role of the library list's second line
+DETAIL_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def blank_scenario(name: str = "Untitled scenario") -> Scenario:
@@ -162,6 +193,137 @@ def results_to_csv(results: dict[str, Any]) -> str:
     return out.getvalue()
 
 
+def about_facts(library: Library) -> tuple[str, str, str]:
+    """(version, licence, data folder) for the About dialog."""
+    from importlib import metadata
+
+    from mission_desktop import __version__
+
+    try:
+        licence = metadata.metadata("mission-desktop").get("License") or ""
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a checkout
+        licence = ""
+    names = {"OGL-UK-3.0": "Open Government Licence v3.0 (OGL-UK-3.0)"}
+    licence = names.get(licence, licence) or "see the LICENSE file"
+    return __version__, licence, str(Path(library.path).parent)
+
+
+def wrap_lines(text: str, metrics: QFontMetrics, width: int, most: int = 2) -> list[str]:
+    """``text`` broken at spaces into at most ``most`` lines of ``width`` px; the last line
+    is elided (…) if the text does not fit."""
+    width = max(width, 20)
+    words = text.split()
+    lines: list[str] = []
+    current = ""
+    for i, word in enumerate(words):
+        trial = f"{current} {word}".strip()
+        if metrics.horizontalAdvance(trial) <= width or not current:
+            current = trial
+            continue
+        lines.append(current)
+        current = word
+        if len(lines) == most - 1:
+            current = " ".join([word, *words[i + 1 :]])
+            break
+    if current:
+        lines.append(current)
+    lines = lines[:most]
+    if lines:
+        lines[-1] = metrics.elidedText(lines[-1], Qt.TextElideMode.ElideRight, width)
+    return lines
+
+
+def friendly_time(stamp: str) -> str:
+    """``2025-03-12T14:02:11+00:00`` (UTC) as local time: ``12 Mar 2025, 14:02``."""
+    from datetime import datetime
+
+    try:
+        when = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp.replace("T", " ")[:16]
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone().strftime("%d %b %Y, %H:%M").lstrip("0")
+
+
+class LibraryItemDelegate(QStyledItemDelegate):
+    """A scenario's name over up to two lines (bold when open; the full name in the tooltip),
+    then a grey line: revision and when it was saved. Never wider than the list, so the list
+    never needs a horizontal scroll bar."""
+
+    PAD = 6
+
+    def _fonts(self, option: QStyleOptionViewItem, index: Any) -> tuple[QFont, QFont]:
+        name_font = QFont(option.font)
+        item_font = index.data(Qt.ItemDataRole.FontRole)
+        if isinstance(item_font, QFont) and item_font.bold():
+            name_font.setBold(True)
+        detail_font = QFont(option.font)
+        size = option.font.pointSizeF()
+        if size > 0:
+            detail_font.setPointSizeF(size * 0.9)
+        return name_font, detail_font
+
+    def _text_width(self, option: QStyleOptionViewItem) -> int:
+        view = self.parent()
+        width = view.viewport().width() if isinstance(view, QListView) else option.rect.width()
+        return width - 2 * self.PAD - 4
+
+    def sizeHint(  # noqa: N802
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        name_font, detail_font = self._fonts(option, index)
+        name = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        metrics = QFontMetrics(name_font)
+        lines = len(wrap_lines(name, metrics, self._text_width(option))) or 1
+        height = lines * metrics.height() + QFontMetrics(detail_font).height() + 2
+        return QSize(max(self._text_width(option), 40), height + 2 * self.PAD)
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        name = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        detail = str(index.data(DETAIL_ROLE) or "")
+        opt.text = ""
+        widget = opt.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        name_font, detail_font = self._fonts(option, index)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        group = QPalette.ColorGroup.Normal
+        text_colour = opt.palette.color(
+            group, QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        detail_colour = text_colour if selected else QColor(SECONDARY_TEXT)
+        rect = opt.rect.adjusted(self.PAD, self.PAD, -self.PAD, -self.PAD)
+        painter.save()
+        metrics = QFontMetrics(name_font)
+        painter.setFont(name_font)
+        painter.setPen(text_colour)
+        top = rect.top()
+        for line in wrap_lines(name, metrics, rect.width()):
+            painter.drawText(
+                QRect(rect.left(), top, rect.width(), metrics.height()),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                line,
+            )
+            top += metrics.height()
+        detail_metrics = QFontMetrics(detail_font)
+        painter.setFont(detail_font)
+        painter.setPen(detail_colour)
+        painter.drawText(
+            QRect(rect.left(), top + 2, rect.width(), detail_metrics.height()),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            detail_metrics.elidedText(detail, Qt.TextElideMode.ElideRight, rect.width()),
+        )
+        painter.restore()
+
+
 class MainWindow(QMainWindow):
     """Mission Desktop's main window over one :class:`~mission_desktop.store.Library`."""
 
@@ -183,6 +345,7 @@ class MainWindow(QMainWindow):
         self.last_results: dict[str, Any] | None = None
         self._base_font = QFont(QApplication.font())
         self.zoom_percent = 100
+        self._last_import_identical = False
         self.document = ScenarioDocument(blank_scenario(), self)
         self.undo_stack = self.document.undo_stack
         self.autosave_timer = QTimer(self)
@@ -198,6 +361,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self._set_tab_order()
+        self.setStyleSheet(FOCUS_STYLE)
 
         self.document.scenario_changed.connect(self._on_scenario_changed)
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
@@ -206,6 +370,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_actions()
         self.statusBar().showMessage("Ready", 3000)
+        self._restore_zoom()
 
     # ================================================================= building
     def _build_centre(self) -> None:
@@ -235,6 +400,13 @@ class MainWindow(QMainWindow):
         self.library_filter.textChanged.connect(self.library_proxy.setFilterFixedString)
         self.library_list = QListView(left)
         self.library_list.setModel(self.library_proxy)
+        self.library_list.setItemDelegate(LibraryItemDelegate(self.library_list))
+        self.library_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.library_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.library_list.setUniformItemSizes(False)
+        self.library_list.setResizeMode(QListView.ResizeMode.Adjust)  # re-wrap on resize
+        self.library_list.setWordWrap(True)
+        self.library_list.setSpacing(1)
         self.library_list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
         self.library_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.library_list.customContextMenuRequested.connect(self._library_menu)
@@ -264,7 +436,10 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([260, 1000])
+        splitter.setCollapsible(0, False)
+        left.setMinimumWidth(180)
+        splitter.setSizes([LIBRARY_WIDTH, max(self.width() - LIBRARY_WIDTH, 600)])
+        self.splitter = splitter
         self._connect_views()
 
     def _connect_views(self) -> None:
@@ -402,6 +577,21 @@ class MainWindow(QMainWindow):
             "Ctrl+Shift+Delete",
             "Delete the scenario selected in the library",
         )
+        self.shortcuts_action = self._action(
+            "&Keyboard shortcuts…",
+            self.show_shortcuts,
+            "Ctrl+/",
+            "Every keyboard shortcut in one list",
+        )
+        self.about_action = self._action(
+            "&About Mission Desktop…",
+            self.show_about,
+            None,
+            "Version, licence and where your library is kept",
+        )
+        self.clear_recent_action = QAction("&Clear recent files", self)
+        self.clear_recent_action.setStatusTip("Empty the list of recent files (the files stay)")
+        self.clear_recent_action.triggered.connect(lambda _c=False: self.clear_recent_files())
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -412,7 +602,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.export_action)
         self.recent_menu = file_menu.addMenu("&Recent files")
+        self.recent_menu.setToolTipsVisible(True)  # each file's full path
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self._fill_recent_menu()
         file_menu.addSeparator()
         file_menu.addAction(self.export_csv_action)
         file_menu.addAction(self.export_map_action)
@@ -445,11 +637,29 @@ class MainWindow(QMainWindow):
         for a in (self.show_map_action, self.show_edit_action, self.show_run_action):
             view_menu.addAction(a)
         view_menu.addSeparator()
+        zoom_menu = view_menu.addMenu("Presentation &zoom")
         for a in (self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action):
-            view_menu.addAction(a)
+            zoom_menu.addAction(a)
+        zoom_menu.addSeparator()
+        self.zoom_level_actions: dict[int, QAction] = {}
+        group = QActionGroup(self)
+        for percent in ZOOM_STEPS:
+            action = zoom_menu.addAction(f"&{ZOOM_STEPS.index(percent) + 1}  {percent}%")
+            action.setCheckable(True)
+            action.setChecked(percent == self.zoom_percent)
+            action.setStatusTip(f"Text at {percent}% (kept for next time)")
+            action.triggered.connect(lambda _c=False, p=percent: self.set_zoom(p))
+            group.addAction(action)
+            self.zoom_level_actions[percent] = action
+        self.zoom_menu = zoom_menu
         view_menu.addSeparator()
         view_menu.addAction(self.find_action)
         view_menu.addAction(self.focus_library_action)
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.shortcuts_action)
+        help_menu.addAction(self.about_action)
+        self.help_menu = help_menu
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Main toolbar", self)
@@ -580,6 +790,52 @@ class MainWindow(QMainWindow):
     def show_error(self, title: str, text: str) -> None:
         QMessageBox.warning(self, title, text)
 
+    def show_shortcuts(self) -> None:
+        dialog = ShortcutsDialog(self.shortcut_rows(), self)
+        self.last_shortcuts_dialog = dialog
+        dialog.exec()
+
+    def show_about(self) -> None:
+        dialog = AboutDialog(*about_facts(self.library), self)
+        self.last_about_dialog = dialog
+        dialog.exec()
+
+    def shortcut_rows(self) -> list[tuple[str, str, str]]:
+        """(where, what, keys) for every action with a shortcut, menu by menu, then the keys
+        that work inside lists and tables."""
+        rows: list[tuple[str, str, str]] = []
+        seen: set[int] = set()
+
+        def walk(menu: QMenu, where: str) -> None:
+            for action in menu.actions():
+                if action.menu() is not None:
+                    walk(action.menu(), f"{where} › {action.text().replace('&', '')}")
+                    continue
+                keys = [
+                    k.toString(QKeySequence.SequenceFormat.NativeText)
+                    for k in action.shortcuts()
+                    if not k.isEmpty()
+                ]
+                if not keys or id(action) in seen:
+                    continue
+                seen.add(id(action))
+                what = action.text().replace("&", "").rstrip("…").strip()
+                rows.append((where, what, " or ".join(dict.fromkeys(keys))))
+
+        for top in self.menuBar().actions():
+            if top.menu() is not None:
+                walk(top.menu(), top.text().replace("&", "") + " menu")
+        rows += [
+            ("Library", "Open the selected scenario", "Enter"),
+            ("Library", "Rename, history, delete (context menu)", "Menu key or Shift+F10"),
+            ("Tables", "Edit the selected cell", "F2 (or start typing)"),
+            ("Tables", "Keep or cancel an edit", "Enter / Esc"),
+            ("Everywhere", "Next / previous field", "Tab / Shift+Tab"),
+            ("Everywhere", "Next / previous tab of a panel", "Ctrl+Tab / Ctrl+Shift+Tab"),
+            ("Everywhere", "Open a menu or press a button", "Alt + underlined letter"),
+        ]
+        return rows
+
     # ================================================================= state
     @property
     def scenario(self) -> Scenario:
@@ -671,14 +927,19 @@ class MainWindow(QMainWindow):
         for rec in records:
             item = QStandardItem(rec.name)
             item.setData(rec.id, Qt.ItemDataRole.UserRole)
-            when = rec.updated_at.replace("T", " ")[:16]
-            item.setToolTip(f"{rec.name}\nRevision {rec.revision_number}, saved {when} UTC")
-            if rec.id == self.scenario_id:
+            when = friendly_time(rec.updated_at)
+            is_open = rec.id == self.scenario_id
+            saved = f"revision {rec.revision_number}, saved {when}"
+            short = f"rev. {rec.revision_number} · {when}"
+            item.setData(f"{'Open now · ' if is_open else ''}{short}", DETAIL_ROLE)
+            item.setToolTip(f"{rec.name}\n{saved[0].upper()}{saved[1:]}")
+            spoken = f"{rec.name}, {saved}"
+            if is_open:
                 font = item.font()
                 font.setBold(True)
                 item.setFont(font)
-                item.setText(f"{rec.name}  (open)")
-                item.setData(f"{rec.name}, open now", Qt.ItemDataRole.AccessibleTextRole)
+                spoken = f"{rec.name}, open now, {saved}"
+            item.setData(spoken, Qt.ItemDataRole.AccessibleTextRole)
             self.library_model.appendRow(item)
         self.select_in_library(selected if selected is not None else self.scenario_id)
 
@@ -795,7 +1056,12 @@ class MainWindow(QMainWindow):
             return None
         sid = self.import_file(path)
         if sid is not None:
-            self.open_scenario(sid, force=True)
+            identical = self._last_import_identical
+            # already shown, unedited: keep the undo history; otherwise show the library's copy
+            keep = identical and sid == self.scenario_id and not self.is_modified()
+            self.open_scenario(sid, force=not keep)
+            if identical:
+                self.statusBar().showMessage(ALREADY_IN_LIBRARY, 8000)
         return sid
 
     def import_file(self, path: str | Path) -> int | None:
@@ -807,8 +1073,18 @@ class MainWindow(QMainWindow):
             self.show_problems(e)
             self.statusBar().showMessage(f"{path.name} was not opened: it has problems", 8000)
             return None
+        self._last_import_identical = False
         try:
             existing = self.library.find_by_name(scenario.name)
+            same = next(
+                (r for r in existing if self.library.current_scenario(r.id) == scenario), None
+            )
+            if same is not None:
+                # the very same content: nothing to ask, nothing to add
+                self._last_import_identical = True
+                self.add_recent_file(path)
+                self.statusBar().showMessage(f"{path.name}: already in your library", 8000)
+                return same.id
             if existing:
                 choice = self.ask_duplicate_choice(scenario.name)
                 if choice == REPLACE:
@@ -866,6 +1142,29 @@ class MainWindow(QMainWindow):
         except StoreError:
             pass
 
+    def clear_recent_files(self) -> None:
+        try:
+            self.library.set_setting(SETTING_RECENT_FILES, [])
+        except StoreError:
+            pass
+        self._fill_recent_menu()
+
+    def open_recent_file(self, path: str | Path) -> int | None:
+        """Open a recent file; one that has gone is taken off the list, with a word why."""
+        if not Path(path).is_file():
+            files = [f for f in self.recent_files() if f != str(path)]
+            try:
+                self.library.set_setting(SETTING_RECENT_FILES, files)
+            except StoreError:
+                pass
+            self.show_error(
+                "File not found",
+                f"{path} is no longer there (moved, renamed or deleted), so it has been taken "
+                "off the recent files. Its scenario is still in your library if you opened it.",
+            )
+            return None
+        return self.open_file(path)
+
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
         files = self.recent_files()
@@ -876,7 +1175,11 @@ class MainWindow(QMainWindow):
         for i, f in enumerate(files, start=1):
             action = self.recent_menu.addAction(f"&{i} {Path(f).name}")
             action.setToolTip(f)
-            action.triggered.connect(lambda _c=False, f=f: self.open_file(f))
+            action.setStatusTip(f)
+            action.setData(f)
+            action.triggered.connect(lambda _c=False, f=f: self.open_recent_file(f))
+        self.recent_menu.addSeparator()
+        self.recent_menu.addAction(self.clear_recent_action)
 
     # ----------------------------------------------------------------- drag and drop
     @staticmethod
@@ -1149,8 +1452,8 @@ class MainWindow(QMainWindow):
         return True
 
     # ================================================================= zoom
-    def set_zoom(self, percent: int) -> None:
-        """Presentation zoom: scales the application's font (100–200%)."""
+    def set_zoom(self, percent: int, persist: bool = True) -> None:
+        """Presentation zoom: scales the application's font (100–200%); remembered."""
         percent = max(ZOOM_STEPS[0], min(ZOOM_STEPS[-1], int(percent)))
         self.zoom_percent = percent
         font = QFont(self._base_font)
@@ -1160,12 +1463,32 @@ class MainWindow(QMainWindow):
         else:
             font.setPixelSize(max(1, round(self._base_font.pixelSize() * percent / 100)))
         QApplication.setFont(font)
+        # a style sheet stops the new font reaching the children: apply it afresh
+        self.setStyleSheet("")
+        self.setStyleSheet(FOCUS_STYLE)
         for view in (self.run_view, self.service_map):
             set_size = getattr(view, "set_font_size", None)
             if set_size is not None:
                 set_size(round(PLOT_FONT_POINTS * percent / 100))
+        action = getattr(self, "zoom_level_actions", {}).get(percent)
+        if action is not None:
+            action.setChecked(True)  # one group: the others untick
+        if persist:
+            try:
+                self.library.set_setting(SETTING_ZOOM, percent)
+            except StoreError:
+                pass
         self.statusBar().showMessage(f"Zoom {percent}%", 2000)
         self.zoom_changed.emit(percent)
+
+    def _restore_zoom(self) -> None:
+        """The presentation zoom of the last session (kept in the library's settings)."""
+        try:
+            percent = self.library.get_setting(SETTING_ZOOM, 100)
+        except StoreError:
+            return
+        if isinstance(percent, int | float) and int(percent) != 100:
+            self.set_zoom(int(percent), persist=False)
 
     def zoom_in(self) -> None:
         bigger = [z for z in ZOOM_STEPS if z > self.zoom_percent]
@@ -1184,6 +1507,13 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.autosave_timer.stop()
+        # the simulation's child process must never outlive the window
+        shutdown = getattr(self.run_view, "shutdown", None)
+        if callable(shutdown):
+            try:
+                shutdown()
+            except Exception as e:  # noqa: BLE001 - closing must not fail on a stuck run
+                self.statusBar().showMessage(f"The run could not be stopped cleanly: {e}")
         event.accept()
 
     # ================================================================= helpers for tests

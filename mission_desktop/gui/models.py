@@ -371,7 +371,12 @@ class ListTableModel(QAbstractTableModel):
             value = col.edit_value(item) if col.edit_value else col.display(item)
             return "" if value is None else value
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"⚠ {problem}" if problem else (col.tooltip or None)
+            if problem:
+                return f"⚠ {problem}"
+            # the full value first: a narrow column elides it
+            value = col.display(item)
+            text = "" if value is None else str(value)
+            return "\n".join(t for t in (text, col.tooltip) if t) or None
         if role == Qt.ItemDataRole.DecorationRole:
             if problem:
                 return _problem_icon()

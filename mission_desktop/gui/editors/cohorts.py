@@ -25,10 +25,12 @@ from ..models import (
     describe_routes,
     fmt_number,
     parse_number,
+    path_startswith,
     rename_cohort,
     unique_id,
 )
-from .common import InlineProblem, ListEditor, a11y, problem_text
+from .common import InlineProblem, ListEditor, a11y, mark_invalid, problem_text
+from .schedules import ArrivalProfileEditor, parse_profile
 from .services import _store_text, new_route, route_columns
 
 
@@ -93,11 +95,20 @@ class CohortsPanel(QWidget):
         self.detail = QGroupBox("Selected cohort", scroll)
         scroll.setWidget(self.detail)
         splitter.addWidget(scroll)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
         box = QVBoxLayout(self.detail)
 
-        self.profile = QLabel(self.detail)
-        self.profile.setWordWrap(True)
+        box.addWidget(
+            QLabel(
+                "<b>Arrival profile</b> — busy and quiet times in a repeating cycle", self.detail
+            )
+        )
+        self.profile = ArrivalProfileEditor(self.detail)
+        self.profile.profile_changed.connect(self._on_profile)
         box.addWidget(self.profile)
+        self.profile_problem = InlineProblem(self.detail)
+        box.addWidget(self.profile_problem)
 
         box.addWidget(
             QLabel("<b>Entry</b> — where people first arrive (shares sum to 1)", self.detail)
@@ -174,13 +185,11 @@ class CohortsPanel(QWidget):
         self.detail.setEnabled(True)
         cohort = scenario.cohorts[row]
         self.detail.setTitle(f"Selected cohort: {cohort.name} ({cohort.id})")
-        prof = cohort.arrivals.profile
-        self.profile.setText(
-            "Arrivals are steady over time (no profile)."
-            if prof is None
-            else f"Arrival profile: repeats every {fmt_number(prof.period)} {scenario.time_unit}(s), "
-            f"multipliers {', '.join(fmt_number(m) for m in prof.multipliers)}."
+        self.profile.set_profile(
+            self.model.item(row)["arrivals"].get("profile"), scenario.time_unit
         )
+        mark_invalid(self.profile.multipliers, None)
+        self.profile_problem.clear()
         path = f"cohorts[{row}].entry"
         if self.entry_model.list_path != path:
             self.entry_model.set_list_path(path)
@@ -197,6 +206,34 @@ class CohortsPanel(QWidget):
         self.override_service.blockSignals(False)
         self._show_override()
         self.banner.clear()
+
+    def _on_profile(self, raw: dict[str, Any] | None) -> None:
+        row = self.row
+        if row < 0:
+            return
+        path = f"cohorts[{row}].arrivals.profile"
+
+        def change(doc: dict[str, Any]) -> None:
+            profile = parse_profile(raw, path)
+            arrivals = doc["cohorts"][row]["arrivals"]
+            if profile is None:
+                arrivals.pop("profile", None)
+            else:
+                arrivals["profile"] = profile
+
+        cid = self.document.scenario.cohorts[row].id
+        verb = "Remove" if raw is None else "Set"
+        problems = self.document.edit(change, f"{verb} {cid} arrival profile")
+        mine = [p for p in problems if path_startswith(p.path, path)]
+        if mine:
+            text = "; ".join(
+                (p.path[len(path) :].lstrip(".") + ": " if p.path != path else "") + p.message
+                for p in mine
+            )
+            mark_invalid(self.profile.multipliers, text)
+            self.profile_problem.show_message(text)
+        if len(mine) < len(problems):
+            self.banner.show_message(problem_text([p for p in problems if p not in mine]))
 
     def _show_override(self) -> None:
         sid = self.override_service.currentData()

@@ -32,6 +32,7 @@ from ..models import (
 )
 from .common import FieldProblems, InlineProblem, ListEditor, a11y, spin_value
 from .distribution import DistributionEditor
+from .schedules import CapacityScheduleEditor, parse_schedule
 
 
 def _store_text(key: str, required: bool = True):
@@ -258,9 +259,19 @@ class ServicesPanel(QWidget):
             "Target: share of people (%)", form2, "target.within", prefix, 100
         )
 
-        self.capacity_schedule = QLabel(self.detail)
-        self.capacity_schedule.setWordWrap(True)
-        form2.addRow("Capacity schedule:", self.capacity_schedule)
+        box.addWidget(
+            QLabel("<b>Capacity schedule</b> — shifts: servers over a repeating cycle", self.detail)
+        )
+        self.capacity_schedule = CapacityScheduleEditor(self.detail)
+        self.capacity_schedule.schedule_changed.connect(self._on_schedule)
+        cs_problem = InlineProblem(self.detail)
+        box.addWidget(self.capacity_schedule)
+        box.addWidget(cs_problem)
+        self.problems.add(
+            lambda: f"{prefix()}.capacity_schedule" if prefix() else "",
+            self.capacity_schedule.table,
+            cs_problem,
+        )
 
         box.addWidget(QLabel("<b>Routes</b> — where people go after this service", self.detail))
         self.routes_model = ListTableModel(
@@ -335,13 +346,7 @@ class ServicesPanel(QWidget):
         self.has_target.blockSignals(False)
         self.target_wait.setEnabled(svc.target is not None)
         self.target_within.setEnabled(svc.target is not None)
-        sched = svc.capacity_schedule
-        self.capacity_schedule.setText(
-            "none (capacity is constant)"
-            if sched is None
-            else f"repeats every {fmt_number(sched.period)} {plural_unit(unit)}: "
-            + ", ".join(f"from {fmt_number(o)}: {c}" for o, c in sched.steps)
-        )
+        self.capacity_schedule.set_schedule(item.get("capacity_schedule"), unit, svc.capacity)
         path = f"services[{row}].routes"
         if self.routes_model.list_path != path:
             self.routes_model.set_list_path(path)
@@ -394,6 +399,21 @@ class ServicesPanel(QWidget):
             item.setdefault(group, {})[field] = value
 
         self._edit(change, f"Set {self._name()} {key.replace('_', ' ')}")
+
+    def _on_schedule(self, raw: dict[str, Any] | None) -> None:
+        row = self.row
+        if row < 0:
+            return
+
+        def change(item: dict[str, Any]) -> None:
+            schedule = parse_schedule(raw, f"services[{row}].capacity_schedule")
+            if schedule is None:
+                item.pop("capacity_schedule", None)
+            else:
+                item["capacity_schedule"] = schedule
+
+        verb = "Remove" if raw is None else "Set"
+        self._edit(change, f"{verb} {self._name()} capacity schedule")
 
     def _on_target(self, checked: bool) -> None:
         def change(item: dict[str, Any]) -> None:
