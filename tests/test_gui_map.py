@@ -13,8 +13,10 @@ from PySide6.QtGui import QMouseEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from mission_desktop.gui.service_map import (  # noqa: E402
+    CohortNode,
     ServiceMapView,
     auto_layout,
+    format_probability,
     queue_pressure,
 )
 from mission_desktop.model import loads_scenario  # noqa: E402
@@ -195,3 +197,68 @@ def test_export_png(view, tmp_path):
     assert view.export_png(str(path))
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 2000
+
+
+def test_small_probabilities_never_show_as_zero():
+    assert format_probability(0.8) == "80%"
+    assert format_probability(0.08) == "8%"
+    assert format_probability(0.005) == "0.5%"
+    assert format_probability(0.004) == "0.4%"
+    assert format_probability(0.0004) == "<0.1%"
+    assert format_probability(0.995) == "99.5%"
+    assert format_probability(1.0) == "100%"
+    assert format_probability(0.0) == "0%"
+    for p in (0.0001, 0.001, 0.0049, 0.009, 0.01):
+        assert format_probability(p) != "0%"
+
+
+def _bundled(name: str):
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "scenarios" / name
+    return loads_scenario(path.read_text(encoding="utf-8"))
+
+
+def test_hospital_map_names_entry_arrows_and_labels(view):
+    scenario = _bundled("hospital_discharge.mission.json")
+    view.set_scenario(scenario)
+    # long names wrap (up to three lines) instead of being cut; the full name is in the tooltip
+    for s in scenario.services:
+        node = view.nodes[s.id]
+        assert " ".join(node.name_lines) == s.name, node.name_lines
+        assert s.name in node.toolTip()
+    # every cohort has a labelled arrow (its split) to each entry service
+    cohorts = [i for i in view.scene().items() if isinstance(i, CohortNode)]
+    assert len(cohorts) == len(scenario.cohorts)
+    for cnode in cohorts:
+        assert " ".join(cnode.name_lines) == cnode.cohort.name
+        arrows = [e for e in view.edges if e.source is cnode]
+        assert {e.target.service_id for e in arrows} == {r.to for r in cnode.cohort.entry_routes()}
+        assert all(e.label.endswith("%") for e in arrows)
+        # the arrow really leaves the cohort's pill (not hidden under a node at the origin)
+        for e in arrows:
+            start = e._path.pointAtPercent(0)
+            assert cnode.sceneBoundingRect().adjusted(-10, -10, 10, 10).contains(start)
+    labels = [e.label for e in view.edges]
+    assert any(label.startswith("0.5%") for label in labels)
+    assert not any(label.startswith("0%") for label in labels)
+    # a cohort's own routes never carry the cohort's long name on the arrow
+    assert not any("Older people" in label for label in labels)
+    assert any("Older people with frailty" in e.toolTip() for e in view.edges)
+    assert view.label_overlaps() == []
+
+
+def test_map_fits_the_view_when_set_and_resized(qtbot, view):
+    view.set_scenario(_bundled("hospital_discharge.mission.json"))
+
+    def visible():
+        return view.mapToScene(view.viewport().rect()).boundingRect()
+
+    items = view.scene().itemsBoundingRect()
+    assert visible().contains(items)
+    view.resize(500, 400)
+    qtbot.wait(20)
+    assert visible().contains(view.scene().itemsBoundingRect())
+    # and fills the view: not a postage stamp in the middle
+    v = visible()
+    assert items.width() > 0.8 * v.width() or items.height() > 0.8 * v.height()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -159,6 +159,7 @@ class RunView(QWidget):
         self.progress_bar.setAccessibleName("Run progress")
         self.progress_label = QLabel("Ready.")
         self.progress_label.setWordWrap(True)
+        self.progress_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.progress_label.setAccessibleName("Run status")
 
         self.map_variant_combo = QComboBox()
@@ -190,7 +191,9 @@ class RunView(QWidget):
         cl.addWidget(self.progress_bar)
         cl.addWidget(self.progress_label)
         cl.addStretch(1)
-        controls.setMaximumWidth(330)
+        # a fixed width: status text changing during a run must not resize (and so repaint)
+        # the plots and map beside it
+        controls.setFixedWidth(330)
 
         # ------------------------------------------------------------ views
         self.service_map = ServiceMapView()
@@ -221,7 +224,24 @@ class RunView(QWidget):
         c.state_changed.connect(self._on_state)
         c.run_finished.connect(self._on_finished)
         c.run_failed.connect(self._on_failed)
+        self._finished_results: dict | None = None
+        self.kpi.results_shown.connect(self._on_results_shown)
         self._update_actions()
+
+        # cleanup without the main window's help: when the application quits or this widget
+        # is destroyed, cancel the run. The callback holds only plain-Python objects (the
+        # run's handle), never this widget, so it is safe after the Qt objects are gone.
+        self._shut_down = False
+        handle = self.controller.handle
+
+        def _cancel_run(*_args) -> None:
+            handle.shutdown(1.0)
+
+        self._cancel_run_on_exit = _cancel_run
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(_cancel_run)
+        self.destroyed.connect(_cancel_run)
 
     # ------------------------------------------------------------------ helpers
     @staticmethod
@@ -249,6 +269,9 @@ class RunView(QWidget):
         """Show a scenario (stops any run of the previous one)."""
         if self.controller.is_running:
             self.controller.stop()
+        self._flush_finished()
+        if self.controller.mode == "process":
+            w.warm_up()  # the process server starts now, in the background, not at Run
         self._scenario = scenario
         self._results = None
         previously = set(self.selected_variants())
@@ -356,7 +379,9 @@ class RunView(QWidget):
         if not variants:
             self.progress_label.setText("Tick at least one variant to run.")
             return
+        self._flush_finished()
         self._results = None
+        self._shut_down = False
         self.kpi.clear()
         self.plots.set_variants(variants)
         self.plots.start()
@@ -412,9 +437,7 @@ class RunView(QWidget):
         if self._phase == w.REPLICATIONS:
             text = f"Replications: {done} of {total} runs done"
         else:
-            unit = self._scenario.time_unit if self._scenario else "day"
-            horizon = float(self._scenario.run.horizon) if self._scenario else 1.0
-            text = f"Live: {unit} {done / total * horizon:,.0f} of {horizon:,.0f}"
+            text = self.live_status(done / total)
         if state == w.PAUSED:
             text += " — paused"
         elif left:
@@ -422,6 +445,19 @@ class RunView(QWidget):
         self.progress_bar.setFormat(f"{done / total:.0%}")
         self.progress_label.setText(text)
         self.progress_bar.setAccessibleDescription(text)
+
+    def live_status(self, fraction: float) -> str:
+        """'Live: replication 1 of 10, 5 variants — day 197 of 365'."""
+        unit = self._scenario.time_unit if self._scenario else "day"
+        horizon = float(self._scenario.run.horizon) if self._scenario else 1.0
+        request = self.controller.request
+        reps = request.replications if request is not None else self.replications_spin.value()
+        n = len(request.variants) if request is not None else len(self.selected_variants())
+        variants = f"{n} variant" + ("" if n == 1 else "s")
+        return (
+            f"Live: replication 1 of {reps:,}, {variants} — "
+            f"{unit} {fraction * horizon:,.0f} of {horizon:,.0f}"
+        )
 
     @Slot(str)
     def _on_state(self, state: str) -> None:
@@ -448,8 +484,24 @@ class RunView(QWidget):
     def _on_finished(self, results: dict) -> None:
         self.progress_bar.setValue(self.progress_bar.maximum())
         self.progress_bar.setFormat("100%")
-        self.show_results(results)
-        self.run_finished.emit(results)
+        # the summary at once, the tiles one per pass of the event loop (a large results
+        # table would otherwise freeze the window for a moment); run_finished follows
+        self._results = results
+        self._finished_results = results
+        self.kpi.show_results(results, progressive=True)
+        if results.get("variants"):
+            self.tabs.setCurrentWidget(self.kpi)
+
+    @Slot()
+    def _on_results_shown(self) -> None:
+        results, self._finished_results = self._finished_results, None
+        if results is not None:
+            self.run_finished.emit(results)
+
+    def _flush_finished(self) -> None:
+        """A finished run whose tiles are still being built is announced now (it must
+        reach the library even if the user moves on at once)."""
+        self._on_results_shown()
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
@@ -458,6 +510,7 @@ class RunView(QWidget):
 
     def show_results(self, results: dict) -> None:
         """Show a run's results (also used to show the last saved results of a scenario)."""
+        self._flush_finished()
         self._results = results
         self.kpi.show_results(results)
         if results.get("variants"):
@@ -509,6 +562,19 @@ class RunView(QWidget):
     def _export_map_dialog(self) -> None:
         self._export_dialog("Export map as PNG", self.export_map_png)
 
+    def shutdown(self, timeout: float = 1.0) -> None:
+        """Cancel any run and stop the timers (idempotent; safe to call more than once).
+
+        Also done by itself when the application quits or this widget is destroyed."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        try:
+            self.controller.shutdown(timeout)
+            self.plots.finish()
+        except RuntimeError:  # the Qt side is already gone: cancel through the plain handle
+            self.controller.handle.shutdown(timeout)
+
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
-        self.controller.shutdown()
+        self.shutdown()
         super().closeEvent(event)

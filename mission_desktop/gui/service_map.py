@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QPainter,
     QPainterPath,
+    QPainterPathStroker,
     QPen,
     QPolygonF,
 )
@@ -41,10 +42,16 @@ from mission_desktop.sim.snapshots import ServiceSnapshot, Snapshot
 
 from .palette import HEAT_STEPS, NEUTRAL, department_colours, heat
 
-NODE_W, NODE_H = 190.0, 96.0
+NODE_W, NODE_H = 220.0, 96.0
+#: the header band: up to NAME_LINES lines of the service's name
 HEADER_H = 32.0
-COHORT_W, COHORT_H = 150.0, 40.0
-LAYER_DX, ROW_DY = 290.0, 150.0
+NAME_LINES = 3
+NAME_LINE_H = 18.0
+#: below the header: the capacity line and the live queue line
+BODY_H = NODE_H - HEADER_H
+COHORT_W, COHORT_H = 200.0, 40.0
+COHORT_LINES = 3
+LAYER_DX, ROW_DY = 330.0, 200.0
 TEXT = QColor("#111111")
 #: a queue of this many people per server counts as "severe"
 SEVERE_QUEUE_PER_SERVER = 2.0
@@ -79,6 +86,42 @@ def _elide(text: str, font: QFont, width: float) -> str:
     return QFontMetricsF(font).elidedText(text, Qt.TextElideMode.ElideRight, width)
 
 
+def wrap_text(text: str, font: QFont, width: float, max_lines: int) -> list[str]:
+    """Word-wrap ``text`` into at most ``max_lines`` lines of ``width`` (the last elided)."""
+    fm = QFontMetricsF(font)
+    words = text.split()
+    lines: list[str] = []
+    current = ""
+    for i, word in enumerate(words):
+        trial = f"{current} {word}" if current else word
+        if fm.horizontalAdvance(trial) <= width or not current:
+            current = trial
+            continue
+        lines.append(current)
+        current = word
+        if len(lines) == max_lines - 1:
+            current = " ".join(words[i:])
+            break
+    if current:
+        lines.append(current)
+    return [_elide(line, font, width) for line in lines[:max_lines]] or [""]
+
+
+def format_probability(p: float) -> str:
+    """A route's probability for a label: '80%', '0.5%', '99.5%' — never '0%' when p > 0."""
+    if p <= 0:
+        return "0%"
+    if p >= 1:
+        return "100%"
+    pct = p * 100
+    if pct < 0.1:
+        return "<0.1%"
+    if pct < 1 or pct > 99:
+        text = f"{pct:.1f}".rstrip("0").rstrip(".")
+        return ("99.9" if text == "100" else text) + "%"
+    return f"{pct:.0f}%"
+
+
 class ServiceNode(QGraphicsItem):
     """One service: a rounded rectangle, draggable, focusable."""
 
@@ -93,6 +136,9 @@ class ServiceNode(QGraphicsItem):
         self.in_service = 0
         self.capacity: int | None = service.capacity
         self.heat_colour, self.heat_word = heat(0.0)
+        self.name_lines = wrap_text(service.name, _font(11, bold=True), NODE_W - 20, NAME_LINES)
+        self.header_h = max(HEADER_H, len(self.name_lines) * NAME_LINE_H + 10)
+        self.height = self.header_h + BODY_H
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsMovable
             | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -147,15 +193,15 @@ class ServiceNode(QGraphicsItem):
 
     # ---------------------------------------------------------------- geometry
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
-        return QRectF(-NODE_W / 2 - 4, -NODE_H / 2 - 16, NODE_W + 8, NODE_H + 20)
+        return self.rect().adjusted(-4, -24, 4, 4)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
-        path.addRoundedRect(QRectF(-NODE_W / 2, -NODE_H / 2, NODE_W, NODE_H), 12, 12)
+        path.addRoundedRect(self.rect(), 12, 12)
         return path
 
     def rect(self) -> QRectF:
-        return QRectF(-NODE_W / 2, -NODE_H / 2, NODE_W, NODE_H)
+        return QRectF(-NODE_W / 2, -self.height / 2, NODE_W, self.height)
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
@@ -173,7 +219,7 @@ class ServiceNode(QGraphicsItem):
             painter.drawPath(body)
         # header band in the department colour
         painter.save()
-        painter.setClipRect(QRectF(r.left(), r.top(), r.width(), HEADER_H))
+        painter.setClipRect(QRectF(r.left(), r.top(), r.width(), self.header_h))
         painter.setBrush(QColor(self.colour))
         painter.drawPath(body)
         painter.restore()
@@ -187,10 +233,11 @@ class ServiceNode(QGraphicsItem):
         painter.setFont(name_font)
         painter.setPen(_text_colour_on(self.colour))
         painter.drawText(
-            QRectF(r.left() + 10, r.top(), r.width() - 20, HEADER_H),
+            QRectF(r.left() + 10, r.top(), r.width() - 20, self.header_h),
             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-            _elide(self.service.name, name_font, r.width() - 20),
+            "\n".join(self.name_lines),
         )
+        top = r.top() + self.header_h
         body_font = _font(10)
         painter.setFont(body_font)
         if self.waiting is not None:  # a plate keeps the capacity readable on dark heat
@@ -198,18 +245,18 @@ class ServiceNode(QGraphicsItem):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(255, 255, 255, 215))
             painter.drawRoundedRect(
-                QRectF(r.left() + 6, r.top() + HEADER_H + 4, min(cap_w, r.width() - 12), 20), 4, 4
+                QRectF(r.left() + 6, top + 4, min(cap_w, r.width() - 12), 20), 4, 4
             )
         painter.setPen(TEXT)
         painter.drawText(
-            QRectF(r.left() + 10, r.top() + HEADER_H + 2, r.width() - 20, 24),
+            QRectF(r.left() + 10, top + 2, r.width() - 20, 24),
             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
             _elide(self.capacity_text(), body_font, r.width() - 20),
         )
         if self.waiting is not None:
             queue_font = _font(11, bold=True)
             painter.setFont(queue_font)
-            text_rect = QRectF(r.left() + 10, r.top() + HEADER_H + 26, r.width() - 20, 34)
+            text_rect = QRectF(r.left() + 10, top + 26, r.width() - 20, 34)
             # a white plate behind the number keeps it readable on any heat colour/hatch
             fm = QFontMetricsF(queue_font)
             label = self.queue_text()
@@ -232,7 +279,7 @@ class ServiceNode(QGraphicsItem):
             badge_font = _font(10, bold=True)
             text = f"{self.blocked} blocked"
             w = QFontMetricsF(badge_font).horizontalAdvance(text) + 14
-            badge = QRectF(r.right() - w + 4, r.top() - 14, w, 24)
+            badge = QRectF(r.right() - w + 4, r.top() - 22, w, 24)  # above the name
             painter.setPen(QPen(QColor("#000000"), 1.5))
             painter.setBrush(QColor("#FFFFFF"))
             painter.drawRoundedRect(badge, 12, 12)
@@ -263,14 +310,19 @@ class ServiceNode(QGraphicsItem):
 class CohortNode(QGraphicsItem):
     """A cohort's entry point: a small labelled pill left of its entry services."""
 
-    def __init__(self, cohort) -> None:
+    def __init__(self, cohort, entries: str = "") -> None:
         super().__init__()
         self.cohort = cohort
         self.setZValue(2)
-        self.setToolTip(f"Cohort: {cohort.name} (arrivals {cohort.arrivals.rate:g} per time unit)")
+        self.name_lines = wrap_text(cohort.name, _font(10), COHORT_W - 24, COHORT_LINES)
+        self.height = max(COHORT_H, len(self.name_lines) * 16.0 + 14)
+        tip = f"Cohort: {cohort.name} (arrivals {cohort.arrivals.rate:g} per time unit)"
+        if entries:
+            tip += f"; enters at {entries}"
+        self.setToolTip(tip)
 
     def rect(self) -> QRectF:
-        return QRectF(-COHORT_W / 2, -COHORT_H / 2, COHORT_W, COHORT_H)
+        return QRectF(-COHORT_W / 2, -self.height / 2, COHORT_W, self.height)
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
         return self.rect().adjusted(-2, -2, 2, 2)
@@ -279,14 +331,13 @@ class CohortNode(QGraphicsItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(QColor("#444444"), 1.5, Qt.PenStyle.DashLine))
         painter.setBrush(QColor("#EEEEEE"))
-        painter.drawRoundedRect(self.rect(), COHORT_H / 2, COHORT_H / 2)
-        font = _font(10)
-        painter.setFont(font)
+        painter.drawRoundedRect(self.rect(), 18, 18)
+        painter.setFont(_font(10))
         painter.setPen(TEXT)
         painter.drawText(
-            self.rect().adjusted(10, 0, -10, 0),
+            self.rect().adjusted(12, 0, -12, 0),
             Qt.AlignmentFlag.AlignCenter,
-            _elide(self.cohort.name, font, COHORT_W - 20),
+            "\n".join(self.name_lines),
         )
 
 
@@ -305,18 +356,68 @@ def _border_point(center: QPointF, toward: QPointF, half_w: float, half_h: float
 class RouteEdge(QGraphicsItem):
     """An arrow from one node to another (or a loop back to itself), with a label."""
 
-    def __init__(self, source, target, label: str, *, dashed: bool = False, bend: float = 0.0):
+    def __init__(
+        self,
+        source,
+        target,
+        label: str,
+        *,
+        dashed: bool = False,
+        bend: float = 0.0,
+        tooltip: str = "",
+        label_t: float = 0.5,
+    ):
         super().__init__()
         self.source, self.target = source, target
         self.label = label
         self.dashed = dashed
         self.bend = bend
+        #: where along the arrow the label sits (0 = start, 1 = tip); moved to avoid overlaps
+        self.label_t = label_t
+        self.preferred_t = label_t
         self.setZValue(1)
+        if tooltip:
+            self.setToolTip(tooltip)
         self._path = QPainterPath()
         self._head = QPolygonF()
         self._label_pos = QPointF()
+        self._label_rect = QRectF()
         self._bounds = QRectF()
         self.update_geometry()
+
+    @property
+    def is_loop(self) -> bool:
+        return self.source is self.target
+
+    def label_rect_at(self, t: float) -> QRectF:
+        """The label's rectangle (scene coordinates) if it sat at ``t`` along the arrow."""
+        if not self.label:
+            return QRectF()
+        fm = QFontMetricsF(_font(10, bold=True))
+        w, h = fm.horizontalAdvance(self.label) + 10, fm.height() + 4
+        if self.is_loop:
+            p = self._label_pos
+        else:
+            p = self._path.pointAtPercent(min(max(t, 0.0), 1.0))
+        return QRectF(p.x() - w / 2, p.y() - h / 2, w, h)
+
+    def label_rect(self) -> QRectF:
+        return QRectF(self._label_rect)
+
+    def set_label_t(self, t: float) -> None:
+        if t != self.label_t:
+            self.label_t = t
+            self.update_geometry()
+
+    def shape(self) -> QPainterPath:
+        """The line, its head and its label (hover and tooltips only there)."""
+        stroker = QPainterPathStroker()
+        stroker.setWidth(10)
+        shape = stroker.createStroke(self._path)
+        shape.addPolygon(self._head)
+        if self.label:
+            shape.addRect(self._label_rect)
+        return shape
 
     def _half(self, node) -> tuple[float, float]:
         r = node.rect()
@@ -349,8 +450,9 @@ class RouteEdge(QGraphicsItem):
             path.moveTo(start)
             path.quadTo(control, tip)
             tangent_from = control
-            self._label_pos = start * 0.25 + control * 0.5 + tip * 0.25  # curve midpoint
         self._path = path
+        if self.source is not self.target:
+            self._label_pos = path.pointAtPercent(min(max(self.label_t, 0.0), 1.0))
         # arrow head
         ang = math.atan2(tip.y() - tangent_from.y(), tip.x() - tangent_from.x())
         size = 14.0
@@ -363,9 +465,7 @@ class RouteEdge(QGraphicsItem):
             tip.y() - size * math.sin(ang + math.pi / 7),
         )
         self._head = QPolygonF([tip, left, right])
-        fm = QFontMetricsF(_font(10, bold=True))
-        w, h = fm.horizontalAdvance(self.label) + 10, fm.height() + 4
-        self._label_rect = QRectF(self._label_pos.x() - w / 2, self._label_pos.y() - h / 2, w, h)
+        self._label_rect = self.label_rect_at(self.label_t)
         self._bounds = (
             path.boundingRect()
             .united(self._head.boundingRect())
@@ -423,6 +523,9 @@ class MapLegend(QGraphicsItem):
         for (_, colour, word), detail in zip(HEAT_STEPS, details, strict=True):
             rows.append(("heat", colour, f"{word}: {detail}"))
         rows.append(("hatch", "#333333", "blocked servers (waiting for a place downstream)"))
+        rows.append(("arrow", "", "arrow: share of people who go on to the next service"))
+        rows.append(("dashed", "", "dashed arrow: a route for one cohort only, or gave up"))
+        rows.append(("star", "", "* differs for a cohort (point at the arrow for details)"))
         for dep, colour in self.departments.items():
             rows.append(("dept", colour, dep))
         return rows
@@ -444,12 +547,38 @@ class MapLegend(QGraphicsItem):
         painter.drawRoundedRect(self._size, 6, 6)
         painter.setFont(_font(10, bold=True))
         painter.setPen(TEXT)
-        painter.drawText(QRectF(10, 6, self._size.width() - 20, 22), "Queue now (word and colour)")
+        painter.drawText(QRectF(10, 6, self._size.width() - 20, 22), "How to read the map")
         painter.setFont(_font(10))
         y = 34.0
         for kind, colour, text in self._rows():
             swatch = QRectF(10, y + 2, 32, 18)
             painter.setPen(QPen(QColor("#444444"), 1))
+            if kind in ("arrow", "dashed", "star"):
+                pen = QPen(QColor("#333333"), 2)
+                if kind == "dashed":
+                    pen.setStyle(Qt.PenStyle.DashLine)
+                painter.setPen(pen)
+                if kind == "star":
+                    painter.setFont(_font(10, bold=True))
+                    painter.drawText(swatch, Qt.AlignmentFlag.AlignCenter, "8%*")
+                    painter.setFont(_font(10))
+                else:
+                    mid = swatch.center().y()
+                    painter.drawLine(QPointF(swatch.left(), mid), QPointF(swatch.right() - 4, mid))
+                    painter.setBrush(QColor("#333333"))
+                    painter.drawPolygon(
+                        QPolygonF(
+                            [
+                                QPointF(swatch.right(), mid),
+                                QPointF(swatch.right() - 8, mid - 5),
+                                QPointF(swatch.right() - 8, mid + 5),
+                            ]
+                        )
+                    )
+                painter.setPen(TEXT)
+                painter.drawText(QRectF(50, y, self._size.width() - 60, 22), text)
+                y += 24
+                continue
             if kind == "hatch":
                 painter.setBrush(QColor("#FFFFFF"))
                 painter.drawRect(swatch)
@@ -461,6 +590,28 @@ class MapLegend(QGraphicsItem):
             label = text if kind != "dept" else f"department: {text}"
             painter.drawText(QRectF(50, y, self._size.width() - 60, 22), label)
             y += 24
+
+
+#: room between neighbouring nodes for an arrow and its label
+NODE_GAP = 70.0
+
+
+def layout_spread(positions: list[tuple[float, float]], node_height: float) -> float:
+    """How much to spread a saved layout so no two nodes overlap or touch (1 = as saved).
+
+    Layouts saved with smaller nodes (or by hand, tightly) keep their shape, only larger."""
+    need = 1.0
+    for i, (x1, y1) in enumerate(positions):
+        for x2, y2 in positions[i + 1 :]:
+            dx, dy = abs(x1 - x2), abs(y1 - y2)
+            if dx == 0 and dy == 0:
+                continue
+            pair = min(
+                (NODE_W + NODE_GAP) / dx if dx else math.inf,
+                (node_height + NODE_GAP) / dy if dy else math.inf,
+            )
+            need = max(need, pair)
+    return min(need, 3.0)
 
 
 def auto_layout(scenario) -> dict[str, list[float]]:
@@ -536,6 +687,7 @@ class ServiceMapView(QGraphicsView):
         self._building = False
         self._auto_fit = True
         self._last_snapshot: Snapshot | None = None
+        self._spread = 1.0
 
     # ------------------------------------------------------------------ building
     @property
@@ -550,52 +702,108 @@ class ServiceMapView(QGraphicsView):
         self._nodes.clear()
         self._cohort_nodes.clear()
         self._edges.clear()
+        self._cohort_only: list[tuple[str, str]] = []
         self._scenario = scenario
         self._last_snapshot = None
         colours = department_colours(s.department for s in scenario.services)
-        saved = (scenario.ui or {}).get("layout") or {}
+        saved = {
+            sid: (float(pos[0]), float(pos[1]))
+            for sid, pos in ((scenario.ui or {}).get("layout") or {}).items()
+            if isinstance(pos, list | tuple)
+            and len(pos) == 2
+            and all(isinstance(v, int | float) and math.isfinite(v) for v in pos)
+        }
         automatic = auto_layout(scenario)
+        nodes = {
+            s.id: ServiceNode(s, colours.get(s.department, NEUTRAL), self)
+            for s in scenario.services
+        }
+        tallest = max((n.height for n in nodes.values()), default=NODE_H)
+        # a layout saved for smaller nodes is spread out (for display only) so names fit
+        self._spread = layout_spread([saved[sid] for sid in nodes if sid in saved], tallest)
         for s in scenario.services:
-            node = ServiceNode(s, colours.get(s.department, NEUTRAL), self)
-            pos = saved.get(s.id)
-            if not (
-                isinstance(pos, list | tuple)
-                and len(pos) == 2
-                and all(isinstance(v, int | float) and math.isfinite(v) for v in pos)
-            ):
-                pos = automatic[s.id]
-            node.setPos(float(pos[0]), float(pos[1]))
+            node = nodes[s.id]
+            if s.id in saved:
+                x, y = saved[s.id]
+                node.setPos(x * self._spread, y * self._spread)
+            else:
+                node.setPos(*automatic[s.id])
             scene.addItem(node)
             self._nodes[s.id] = node
         # routes (a pair of opposite routes bends apart so both labels stay readable)
         pairs: set[tuple[str, str]] = set()
-        for s in self._scenario.services:
-            for r in s.routes:
-                pairs.add((s.id, r.to))
         for s in scenario.services:
             for r in s.routes:
-                if r.to in self._nodes:
-                    self._add_edge(s.id, r.to, f"{r.p:.0%}", pairs)
-            if s.abandon_to in self._nodes:
-                self._add_edge(s.id, s.abandon_to, "gave up", pairs, dashed=True)
+                pairs.add((s.id, r.to))
+        # a cohort's own routes: shown on hover, marked "*" on the arrow, never as long labels
+        overrides: dict[tuple[str, str], list[str]] = {}
+        override_p: dict[tuple[str, str], list[float]] = {}
         for c in scenario.cohorts:
             for sid, routes in c.routes.items():
                 for r in routes:
-                    if sid in self._nodes and r.to in self._nodes and (sid, r.to) not in pairs:
-                        label = f"{r.p:.0%} ({c.name})"
-                        self._add_edge(sid, r.to, label, pairs, dashed=True)
-        # cohort entry points
+                    if sid in self._nodes and r.to in self._nodes:
+                        overrides.setdefault((sid, r.to), []).append(
+                            f"{c.name}: {format_probability(r.p)}"
+                        )
+                        override_p.setdefault((sid, r.to), []).append(r.p)
+                        if (sid, r.to) not in pairs and (sid, r.to) not in self._cohort_only:
+                            self._cohort_only.append((sid, r.to))
+        all_pairs = pairs | set(self._cohort_only)
+        for s in scenario.services:
+            for r in s.routes:
+                if r.to in self._nodes:
+                    label = format_probability(r.p)
+                    name_to = self._nodes[r.to].service.name
+                    tip = f"{s.name} → {name_to}: {label} of people leaving go here"
+                    if (s.id, r.to) in overrides:
+                        label += "*"
+                        tip += "; differs for a cohort — " + "; ".join(overrides[(s.id, r.to)])
+                    self._add_edge(s.id, r.to, label, all_pairs, tooltip=tip)
+            if s.abandon_to in self._nodes:
+                name_to = self._nodes[s.abandon_to].service.name
+                self._add_edge(
+                    s.id,
+                    s.abandon_to,
+                    "gave up",
+                    all_pairs,
+                    dashed=True,
+                    tooltip=f"People who give up waiting at {s.name} go to {name_to}",
+                )
+        for sid, to in self._cohort_only:
+            name_from, name_to = self._nodes[sid].service.name, self._nodes[to].service.name
+            only = overrides[(sid, to)]
+            self._add_edge(
+                sid,
+                to,
+                format_probability(override_p[(sid, to)][0]) + "*"
+                if len(only) == 1
+                else "cohorts*",
+                all_pairs,
+                dashed=True,
+                tooltip=f"{name_from} → {name_to}, only for one cohort: " + "; ".join(only),
+            )
+        # cohort entry points, each with labelled arrows (the split) to its entry services
         for c in scenario.cohorts:
             entries = [r for r in c.entry_routes() if r.to in self._nodes]
-            cnode = CohortNode(c)
+            split = ", ".join(
+                f"{format_probability(r.p)} at {self._nodes[r.to].service.name}" for r in entries
+            )
+            cnode = CohortNode(c, split)
             scene.addItem(cnode)
             self._cohort_nodes.append((cnode, [r.to for r in entries]))
             for r in entries:
-                label = "" if r.p >= 1 else f"{r.p:.0%}"
-                edge = RouteEdge(cnode, self._nodes[r.to], label, dashed=False)
+                edge = RouteEdge(
+                    cnode,
+                    self._nodes[r.to],
+                    format_probability(r.p),
+                    tooltip=f"{c.name}: {format_probability(r.p)} arrive at "
+                    f"{self._nodes[r.to].service.name}",
+                    label_t=0.62,
+                )
                 scene.addItem(edge)
                 self._edges.append(edge)
         self._place_cohorts()
+        self._refresh_edges()
         self._legend = MapLegend()
         self._legend.set_departments(
             {dep: colour for dep, colour in colours.items()}
@@ -612,24 +820,91 @@ class ServiceMapView(QGraphicsView):
         self._auto_fit = True
         self.fit_map()
 
-    def _add_edge(self, a: str, b: str, label: str, pairs, dashed: bool = False) -> None:
+    def _add_edge(
+        self, a: str, b: str, label: str, pairs, dashed: bool = False, tooltip: str = ""
+    ) -> None:
         bend = 28.0 if (b, a) in pairs and a != b else 0.0
-        edge = RouteEdge(self._nodes[a], self._nodes[b], label, dashed=dashed, bend=bend)
+        edge = RouteEdge(
+            self._nodes[a], self._nodes[b], label, dashed=dashed, bend=bend, tooltip=tooltip
+        )
         self.scene().addItem(edge)
         self._edges.append(edge)
+
+    @property
+    def edges(self) -> list[RouteEdge]:
+        return list(self._edges)
+
+    def _refresh_edges(self) -> None:
+        """Re-route every arrow, then slide labels along their arrows so none overlap."""
+        for e in self._edges:
+            e.label_t = e.preferred_t
+            e.update_geometry()
+        self._resolve_labels()
+
+    def _resolve_labels(self) -> None:
+        """Greedy: each label takes the first spot along its arrow (middle first) that
+        overlaps no node and no label already placed; failing that, the least overlap."""
+        obstacles = [n.mapRectToScene(n.rect()) for n in self._nodes.values()]
+        obstacles += [c.sceneBoundingRect() for c, _ in self._cohort_nodes]
+        placed: list[QRectF] = []
+
+        def overlap(rect: QRectF) -> float:
+            total = 0.0
+            for other in obstacles + placed:
+                inter = rect.intersected(other)
+                if not inter.isEmpty():
+                    total += inter.width() * inter.height()
+            return total
+
+        # loops and short arrows first: they have the fewest places to go
+        order = sorted(
+            (e for e in self._edges if e.label),
+            key=lambda e: (not e.is_loop, e._path.length()),
+        )
+        for e in order:
+            if e.is_loop:
+                placed.append(e.label_rect())
+                continue
+            base = e.preferred_t
+            offsets = (0.0, -0.12, 0.12, -0.22, 0.22, -0.3, 0.3, -0.36, 0.36)
+            best_t, best = base, math.inf
+            for off in offsets:
+                t = min(max(base + off, 0.12), 0.88)
+                cost = overlap(e.label_rect_at(t))
+                if cost < best:
+                    best_t, best = t, cost
+                if cost == 0:
+                    break
+            e.set_label_t(best_t)
+            placed.append(e.label_rect())
+
+    def label_overlaps(self) -> list[tuple[str, str]]:
+        """Pairs of arrow labels that overlap each other (tests: should be none)."""
+        labelled = [e for e in self._edges if e.label]
+        out = []
+        for i, a in enumerate(labelled):
+            for b in labelled[i + 1 :]:
+                if a.label_rect().intersects(b.label_rect()):
+                    out.append((a.label, b.label))
+        return out
 
     def _place_cohorts(self) -> None:
         if not self._nodes:
             return
         min_x = min(n.pos().x() for n in self._nodes.values())
-        used: list[float] = []
+        wanted = []
         for cnode, entries in self._cohort_nodes:
             ys = [self._nodes[sid].pos().y() for sid in entries] or [0.0]
-            y = sum(ys) / len(ys)
-            while any(abs(y - u) < COHORT_H + 10 for u in used):
-                y += COHORT_H + 12
-            used.append(y)
-            cnode.setPos(min_x - NODE_W / 2 - 60 - COHORT_W / 2 - 40, y)
+            wanted.append((sum(ys) / len(ys), cnode))
+        # stack the cohorts in a column, centred on their entry services as a group
+        gap = 40.0
+        heights = [c.height for _, c in wanted]
+        total = sum(heights) + gap * max(len(wanted) - 1, 0)
+        centre = sum(y for y, _ in wanted) / len(wanted) if wanted else 0.0
+        y = centre - total / 2
+        for (_, cnode), h in zip(wanted, heights, strict=True):
+            cnode.setPos(min_x - NODE_W / 2 - 150 - COHORT_W / 2, y + h / 2)
+            y += h + gap
 
     def _place_decorations(self) -> None:
         items = [n for n in self._nodes.values()] + [c for c, _ in self._cohort_nodes]
@@ -643,16 +918,28 @@ class ServiceMapView(QGraphicsView):
             self._title.setPos(rect.left(), rect.top() - 50)
 
     def fit_map(self) -> None:
+        """Show the whole map, with a margin, as large as the view allows."""
         scene = self.scene()
-        rect = scene.itemsBoundingRect().adjusted(-20, -20, 20, 20)
+        rect = scene.itemsBoundingRect()
+        if rect.isEmpty():
+            return
+        margin = 20 + 0.03 * max(rect.width(), rect.height())
+        rect = rect.adjusted(-margin, -margin, margin, margin)
         scene.setSceneRect(rect)
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if self._auto_fit:
+            self.fit_map()
 
     # ------------------------------------------------------------------ layout
     def layout(self) -> dict[str, list[float]]:  # type: ignore[override]
         """Service id → [x, y] (node centres), as saved in ``scenario.ui["layout"]``."""
+        k = getattr(self, "_spread", 1.0)
         return {
-            sid: [round(n.pos().x(), 1), round(n.pos().y(), 1)] for sid, n in self._nodes.items()
+            sid: [round(n.pos().x() / k, 1), round(n.pos().y() / k, 1)]
+            for sid, n in self._nodes.items()
         }
 
     def _node_moved(self, node: ServiceNode) -> None:
@@ -671,8 +958,7 @@ class ServiceMapView(QGraphicsView):
         if self._moved:
             self._moved = False
             self._place_cohorts()
-            for e in self._edges:
-                e.update_geometry()
+            self._refresh_edges()
             self._place_decorations()
             self.layout_changed.emit(self.layout())
 

@@ -495,6 +495,51 @@ def process_context():
     return _CONTEXT
 
 
+_WARM_LOCK = threading.Lock()
+_WARM_THREAD: threading.Thread | None = None
+
+
+def _ensure_process_server() -> None:
+    ctx = process_context()
+    if ctx.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
+def warm_up() -> threading.Thread:
+    """Start the process server (forkserver, which imports the engine once) in the background.
+
+    Call it early (when a run view is made or a scenario is shown): the first run then does
+    not pay for starting it, and nothing of it happens on the GUI thread. Idempotent."""
+    global _WARM_THREAD
+    with _WARM_LOCK:
+        if _WARM_THREAD is None:
+            _WARM_THREAD = threading.Thread(
+                target=_ensure_process_server, name="mission-desktop-warm-up", daemon=True
+            )
+            _WARM_THREAD.start()
+        return _WARM_THREAD
+
+
+class RunHandle:
+    """The current run's state and thread, as plain Python (no Qt).
+
+    Safe to use from ``QApplication.aboutToQuit`` or a ``destroyed`` signal, after the Qt
+    objects may be gone: :meth:`shutdown` cancels the run and waits briefly for it."""
+
+    def __init__(self) -> None:
+        self.state: RunState | None = None
+        self.thread: threading.Thread | None = None
+
+    def shutdown(self, timeout: float = 1.0) -> None:
+        state, thread = self.state, self.thread
+        if state is not None:
+            state.request_interruption()
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+
+
 #: after Stop, a child process that has not ended by itself within this time is terminated
 TERMINATE_AFTER = 0.3
 
@@ -627,6 +672,10 @@ class RunController(QObject):
         self._request: RunRequest | None = None
         self._status = IDLE
         self._last_seen: dict[str, Snapshot] = {}
+        #: plain-Python view of the run, for shutdown after the Qt side is gone
+        self.handle = RunHandle()
+        if mode == "process":
+            warm_up()
         self._timer = QTimer(self)
         self._timer.setInterval(poll_interval_ms)
         self._timer.timeout.connect(self._poll)
@@ -697,6 +746,7 @@ class RunController(QObject):
             target, args = run_task, (state, request, self._stream_fn, self._experiment_fn)
         thread = threading.Thread(target=target, args=args, name="mission-desktop-run", daemon=True)
         self._request, self._state, self._thread = request, state, thread
+        self.handle.state, self.handle.thread = state, thread
         self._last_seen = {}
         thread.start()
         self._timer.start()
@@ -732,11 +782,14 @@ class RunController(QObject):
             self._state.set_pace(pace)
 
     def shutdown(self, timeout: float = 1.0) -> None:
-        """Cancel any run and wait briefly for the worker (call when the window closes)."""
-        thread = self._thread
+        """Cancel any run and wait briefly for the worker (call when the window closes).
+
+        Idempotent: calling it again (or with no run) does nothing."""
+        was_running = self.is_running
         self._cancel_current()
-        if thread is not None:
-            thread.join(timeout)
+        self.handle.shutdown(timeout)
+        if was_running:
+            self._set_status(STOPPED)
 
     # ------------------------------------------------------------------ internals
     def _cancel_current(self) -> None:
