@@ -395,7 +395,13 @@ class LivePlots(QWidget):
             )
             pen = variant_pen(index.get(vid, 1), vid == base, width=2)
             for sid, plot in self._plots.items():
-                self._curves[(vid, sid)] = plot.plot([], [], pen=pen, connect="finite")
+                curve = plot.plot([], [], pen=pen, connect="finite")
+                if vid == base:
+                    # drawn on top: where a policy changes nothing at a service, its line
+                    # coincides with the baseline (common random numbers) and the dashed
+                    # baseline stays visible rather than hidden under the last variant
+                    curve.setZValue(10)
+                self._curves[(vid, sid)] = curve
         self.legend.setText(legend_html(entries, max(self._font_pt - 1, 6)))
         self.legend.setToolTip(
             "Lines: " + ", ".join(e[0] + (" (baseline, dashed)" if e[2] else "") for e in entries)
