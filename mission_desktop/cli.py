@@ -117,7 +117,8 @@ class Progress:
         filled = int(width * done / total)
         bar = "█" * filled + "░" * (width - filled)
         eta_text = f"ETA {eta:4.0f}s" if eta is not None and done < total else f"{elapsed:5.1f}s"
-        line = f"Running {bar} {done}/{total} replications  {eta_text}"
+        noun = "replication" if total == 1 else "replications"
+        line = f"Running {bar} {done}/{total} {noun}  {eta_text}"
         if self.tty:
             sys.stderr.write("\r" + line + ("\n" if done == total else ""))
         else:
@@ -148,7 +149,7 @@ TABLE_METRICS = (
 
 
 OPTIONAL_METRICS = (
-    ("mean_blocked_time", "Blocked"),
+    ("mean_blocked_time", "Blocked time"),
     ("abandoned", "Gave up /t"),
     ("turned_away", "Turned away /t"),
 )
@@ -179,7 +180,10 @@ def render_results(scenario, results: dict[str, Any]) -> str:
         f"{results['scenario']} — {run['replications']} replications, {unit}s "
         f"{run['warm_up']:g} to {run['horizon']:g} (after warm-up), seed {run['seed']}."
     )
-    out.append("Figures: mean (95% confidence interval) over replications. Waits in " + unit + "s.")
+    out.append(
+        "Figures: mean (95% confidence interval) over replications. Waits and blocked times "
+        f"in {unit}s; gave up, turned away and completed per {unit}."
+    )
     for vid, block in results["variants"].items():
         out.append("")
         out.append(f"== {names.get(vid, vid)} [{vid}]")
@@ -290,7 +294,7 @@ def cmd_validate(args) -> int:
 def cmd_run(args) -> int:
     from .model import ScenarioError
     from .report import write_csv, write_json, write_xlsx
-    from .sim import run_experiment, with_run_settings
+    from .sim import overload_warnings, run_experiment, with_run_settings
 
     try:
         scenario = _load(args.file)
@@ -318,8 +322,21 @@ def cmd_run(args) -> int:
         if target and not Path(target).resolve().parent.is_dir():
             print(f"cannot write {target}: its folder does not exist", file=sys.stderr)
             return EXIT_BAD_INPUT
+    if not args.quiet:
+        chosen = variants or [v.id for v in scenario.effective_variants]
+        for vid in chosen:
+            for warning in overload_warnings(scenario, vid):
+                print(f"warning: {warning}", file=sys.stderr)
     progress = Progress(enabled=not args.quiet)
-    results = run_experiment(scenario, variants=variants, workers=args.workers, progress=progress)
+    try:
+        results = run_experiment(
+            scenario, variants=variants, workers=args.workers, progress=progress
+        )
+    except ScenarioError as e:
+        print(f"{args.file}: cannot run:", file=sys.stderr)
+        for p in e.problems:
+            print(f"  - {p.message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     try:
         if args.json:
             write_json(results, args.json)
@@ -344,6 +361,19 @@ def cmd_open(path: str | None) -> int:
     return gui_main([path] if path else [])
 
 
+def _stop_on_sigterm() -> None:
+    """SIGTERM stops a run like Ctrl+C does: worker processes are ended, nothing lingers."""
+    import signal
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread (embedded use): leave signals alone
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # `mission-desktop FILE` opens that file in the app
@@ -351,6 +381,7 @@ def main(argv: list[str] | None = None) -> int:
         if len(argv) == 1:
             argv = ["open", argv[0]]
     parser = _build_parser()
+    _stop_on_sigterm()
     try:
         args = parser.parse_args(argv)
         if args.command == "run":

@@ -167,3 +167,35 @@ def test_not_json_never_shows_a_traceback(tmp_path):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "UTF-8" in proc.stderr
+
+
+def test_a_run_too_large_to_attempt_is_refused_before_it_starts(tmp_path, capsys):
+    huge = json.loads(json.dumps(SMALL))
+    huge["run"]["horizon"] = 1e308
+    huge["cohorts"][0]["arrivals"]["rate"] = 1e9
+    p = tmp_path / "huge.mission.json"
+    p.write_text(json.dumps(huge))
+    assert main(["run", str(p), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot run" in err and "events in each replication" in err
+
+
+def test_cancelling_a_parallel_experiment_ends_its_worker_processes(tmp_path):
+    import multiprocessing
+
+    from mission_desktop.model import scenario_from_dict
+    from mission_desktop.sim import ExperimentCancelled, run_replications
+
+    doc = json.loads(json.dumps(SMALL))
+    doc["run"]["horizon"] = 20000  # long enough that workers are busy when we cancel
+    s = scenario_from_dict(doc)
+    started = []
+    with pytest.raises(ExperimentCancelled):
+        run_replications(
+            s,
+            [("baseline", r) for r in range(6)],
+            workers=2,
+            progress=lambda done, total: started.append(done),
+            cancel=lambda: bool(started),
+        )
+    assert multiprocessing.active_children() == []

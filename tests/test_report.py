@@ -58,8 +58,23 @@ def test_result_intervals_are_clipped_for_display_but_differences_are_not():
     assert clip_interval("share_within_target", 0.9, 1.02) == (0.9, 1.0)
     assert fmt_figure(fig(0.7, -0.06, 1.46), "backlog_at_end") == "0.70 (0.00 to 1.46)"
     assert fmt_figure(fig(-0.3, -0.98, 0.38), "backlog_at_end", signed=True) == (
-        "-0.30 (-0.98 to 0.38)"
+        "-0.30 (-0.98 to +0.38)"
     )
+
+
+def test_differences_never_read_as_zero_when_they_are_not():
+    # a bound of -0.001 must not print as 0.00 next to a "better" mark
+    assert fmt_figure(fig(-0.04, -0.08, -0.001), "mean_wait", signed=True) == (
+        "-0.04 (-0.08 to -0.001)"
+    )
+    # shares change in percentage points
+    assert fmt_figure(fig(0.11, 0.06, 0.17), "share_within_target", signed=True) == (
+        "+11 pp (+6.0 pp to +17 pp)"
+    )
+    assert fmt_figure(fig(-0.004, -0.008, -0.001), "utilisation", signed=True) == (
+        "-0.4 pp (-0.8 pp to -0.1 pp)"
+    )
+    assert fmt_figure(fig(0.0, 0.0, 0.0), "mean_wait", signed=True) == "0"
     assert fmt_figure(fig(0.3, 0.1, 0.5), "mean_wait", signed=True).startswith("+0.30")
 
 

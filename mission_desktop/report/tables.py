@@ -154,18 +154,42 @@ def clip_interval(metric: str, lo: float, hi: float) -> tuple[float, float]:
     return lo, hi
 
 
+def _is_zero_text(text: str) -> bool:
+    return text.lstrip("+-").rstrip("%m").replace(",", "").strip("0.") == ""
+
+
+def fmt_difference(x: float, metric: str = "") -> str:
+    """A paired difference: signed; shares in percentage points; never shown as 0 when it
+    is not (so a bound that excludes zero never reads as zero)."""
+    if metric in PERCENT:
+        value = x * 100
+        text = f"{value:.1f}" if abs(value) < 10 else f"{value:.0f}"
+        if _is_zero_text(text) and value != 0:
+            text = f"{value:.2g}"
+        text += " pp"
+    else:
+        text = fmt_number(x)
+        if _is_zero_text(text) and x != 0:
+            text = f"{x:.2g}"
+    if _is_zero_text(text.replace(" pp", "")):
+        return "0" + (" pp" if metric in PERCENT else "")
+    if x > 0 and not text.startswith("+"):
+        text = "+" + text
+    return text
+
+
 def fmt_figure(fig: dict[str, Any] | None, metric: str = "", signed: bool = False) -> str:
     """'mean (low to high)'; a result's interval is clipped to the feasible range, a
-    difference's (``signed``) is not."""
+    difference's (``signed``) is not, and is written in percentage points for shares."""
     if fig is None:
         return "–"
     lo, hi = fig["ci95"]
-    if not signed:
+    if signed:
+        m, lo_text, hi_text = (fmt_difference(v, metric) for v in (fig["mean"], lo, hi))
+    else:
         lo, hi = clip_interval(metric, lo, hi)
-    m = fmt_number(fig["mean"], metric)
-    if signed and fig["mean"] > 0 and not m.strip("0.,%m") == "":
-        m = "+" + m
-    lo_text, hi_text = fmt_number(lo, metric), fmt_number(hi, metric)
+        m = fmt_number(fig["mean"], metric)
+        lo_text, hi_text = fmt_number(lo, metric), fmt_number(hi, metric)
     if lo_text == hi_text:
         return m
     return f"{m} ({lo_text} to {hi_text})"

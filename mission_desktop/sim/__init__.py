@@ -1,6 +1,13 @@
 """The engine: SimPy processes for citizen flows; experiments; summaries. No Qt, no files."""
 
-from .analysis import ServiceLoad, overload_warnings, phase_loads
+from .analysis import (
+    MAX_EVENTS_PER_REPLICATION,
+    ServiceLoad,
+    expected_events,
+    overload_warnings,
+    phase_loads,
+    run_size_problems,
+)
 from .engine import Deadlock, ReplicationSummary, Simulation, simulate
 from .experiment import (
     ENGINE_VERSION,
@@ -15,6 +22,9 @@ from .live import stream_snapshots
 from .snapshots import ServiceSnapshot, Snapshot
 
 __all__ = [
+    "MAX_EVENTS_PER_REPLICATION",
+    "expected_events",
+    "run_size_problems",
     "ENGINE_VERSION",
     "RESULTS_FORMAT",
     "Deadlock",

@@ -106,3 +106,41 @@ def overload_warnings(scenario: Scenario, variant_id: str) -> list[str]:
             f"({worst.offered_load / worst.capacity:.0%}); its backlog will grow while it lasts"
         )
     return warnings
+
+
+#: beyond this many events in one replication a run would take many minutes and gigabytes
+MAX_EVENTS_PER_REPLICATION = 20_000_000
+
+
+def expected_events(scenario: Scenario, variant_id: str) -> float:
+    """Rough count of simulation events in one replication (arrivals and visits, from the
+    traffic equations; infinite when routes trap people forever)."""
+    phases = [p for p in variant_timeline(scenario, variant_id) if p.start < scenario.run.horizon]
+    horizon = scenario.run.horizon
+    total = 0.0
+    for i, phase in enumerate(phases):
+        end = phases[i + 1].start if i + 1 < len(phases) else horizon
+        external = 0.0
+        for c in scenario.cohorts:
+            rate = phase.arrival_rates[c.id]
+            if c.arrivals.profile is not None:
+                rate *= c.arrivals.profile.mean_multiplier
+            external += rate
+        visits = sum(load.arrival_rate for load in phase_loads(scenario, phase))
+        total += (external + 2.0 * visits) * (end - phase.start)
+    return total
+
+
+def run_size_problems(scenario: Scenario, variant_ids: list[str]) -> list[str]:
+    """Plain-words reasons a run is too large to attempt (empty when it is fine)."""
+    problems = []
+    for vid in variant_ids:
+        events = expected_events(scenario, vid)
+        if not events <= MAX_EVENTS_PER_REPLICATION:
+            size = "an unbounded number of" if not np.isfinite(events) else f"about {events:.2g}"
+            problems.append(
+                f"variant '{vid}' would simulate {size} events in each replication (the most "
+                f"this app attempts is {MAX_EVENTS_PER_REPLICATION:,}); shorten run.horizon, "
+                "or check the arrival rates and routes for a mistake"
+            )
+    return problems

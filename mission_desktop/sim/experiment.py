@@ -22,7 +22,7 @@ from ..model import ScenarioError, scenario_from_dict, scenario_to_dict
 from ..model.errors import Problem
 from ..model.io import dumps_scenario, loads_scenario
 from ..model.scenario import Scenario
-from .analysis import overload_warnings
+from .analysis import overload_warnings, run_size_problems
 from .engine import ReplicationSummary, Simulation
 
 RESULTS_FORMAT = "mission-desktop/results"
@@ -146,6 +146,15 @@ def _pool_context():
     return multiprocessing.get_context("spawn")
 
 
+def _terminate_workers(pool: ProcessPoolExecutor) -> None:
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        if process.is_alive():
+            process.terminate()
+    for process in list(processes.values()):
+        process.join(timeout=2)
+
+
 def run_replications(
     scenario: Scenario,
     tasks: list[tuple[str, int]],
@@ -189,9 +198,12 @@ def run_replications(
                 if cancel and cancel():
                     raise ExperimentCancelled
         except BaseException:
-            for f in pending:
-                f.cancel()
-            pool.shutdown(wait=False, cancel_futures=True)
+            # Stopped (cancel, Ctrl+C, SIGTERM) or failed: end the workers now rather than
+            # letting them finish replications nobody will read.
+            # (futures are not cancelled one by one: on Python 3.11 the pool's manager thread
+            # then fails setting "broken pool" on them; it marks them all itself instead)
+            _terminate_workers(pool)
+            pool.shutdown(wait=False)
             raise
     return done
 
@@ -225,6 +237,9 @@ def run_experiment(
         chosen = [v for v in known if v in set(variants)]
     else:
         chosen = known
+    too_big = run_size_problems(scenario, chosen)
+    if too_big:
+        raise ScenarioError([Problem("run", message) for message in too_big])
     n = scenario.run.replications
     tasks = [(v, r) for v in chosen for r in range(n)]
     started = time.perf_counter()
