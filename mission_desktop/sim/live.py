@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Generator
 
+from ..model.errors import Problem, ScenarioError
 from ..model.scenario import Scenario
+from .analysis import run_size_problems
 from .engine import ReplicationSummary, Simulation
 from .snapshots import Snapshot
 
@@ -21,6 +23,9 @@ def stream_snapshots(
 ) -> Generator[Snapshot, None, ReplicationSummary]:
     """Yield a snapshot at time 0 and after every ``step`` (default horizon/400) until the
     horizon; the last has ``done=True``. The generator's return value is the summary."""
+    too_big = run_size_problems(scenario, [variant_id])
+    if too_big:
+        raise ScenarioError([Problem("run", message) for message in too_big])
     sim = Simulation(scenario, variant_id, replication)
     horizon = sim.horizon
     if step is None or step <= 0:
