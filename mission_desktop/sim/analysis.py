@@ -112,12 +112,13 @@ def overload_warnings(scenario: Scenario, variant_id: str) -> list[str]:
 MAX_EVENTS_PER_REPLICATION = 20_000_000
 
 
-def expected_events(scenario: Scenario, variant_id: str) -> float:
-    """Rough count of simulation events in one replication (arrivals and visits, from the
-    traffic equations; infinite when routes trap people forever)."""
+def expected_events(scenario: Scenario, variant_id: str) -> tuple[float, float]:
+    """Rough counts for one replication: (outside arrivals, events). Events come from the
+    traffic equations and are infinite when routes trap people forever (a blocking
+    deadlock may still end such a run: it is warned about, not refused)."""
     phases = [p for p in variant_timeline(scenario, variant_id) if p.start < scenario.run.horizon]
     horizon = scenario.run.horizon
-    total = 0.0
+    arrivals = events = 0.0
     for i, phase in enumerate(phases):
         end = phases[i + 1].start if i + 1 < len(phases) else horizon
         external = 0.0
@@ -127,20 +128,26 @@ def expected_events(scenario: Scenario, variant_id: str) -> float:
                 rate *= c.arrivals.profile.mean_multiplier
             external += rate
         visits = sum(load.arrival_rate for load in phase_loads(scenario, phase))
-        total += (external + 2.0 * visits) * (end - phase.start)
-    return total
+        arrivals += external * (end - phase.start)
+        events += (external + 2.0 * visits) * (end - phase.start)
+    return arrivals, events
 
 
 def run_size_problems(scenario: Scenario, variant_ids: list[str]) -> list[str]:
     """Plain-words reasons a run is too large to attempt (empty when it is fine)."""
     problems = []
     for vid in variant_ids:
-        events = expected_events(scenario, vid)
-        if not events <= MAX_EVENTS_PER_REPLICATION:
-            size = "an unbounded number of" if not np.isfinite(events) else f"about {events:.2g}"
-            problems.append(
-                f"variant '{vid}' would simulate {size} events in each replication (the most "
-                f"this app attempts is {MAX_EVENTS_PER_REPLICATION:,}); shorten run.horizon, "
-                "or check the arrival rates and routes for a mistake"
-            )
+        arrivals, events = expected_events(scenario, vid)
+        if not arrivals <= MAX_EVENTS_PER_REPLICATION:
+            size = arrivals
+        elif np.isfinite(events) and events > MAX_EVENTS_PER_REPLICATION:
+            size = events
+        else:
+            continue
+        amount = f"about {size:.2g}" if np.isfinite(size) else "an unbounded number of"
+        problems.append(
+            f"variant '{vid}' would simulate {amount} events in each replication (the most "
+            f"this app attempts is {MAX_EVENTS_PER_REPLICATION:,}); shorten run.horizon, "
+            "or check the arrival rates and routes for a mistake"
+        )
     return problems
