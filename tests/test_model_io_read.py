@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
-from mission_desktop.model import Problem, ScenarioError, io
+from mission_desktop.model import Problem, Scenario, ScenarioError, io
 from mission_desktop.model.io import load_scenario, loads_scenario, scenario_from_dict
 
 Doc = dict[str, Any]
@@ -105,13 +106,36 @@ def test_empty_file() -> None:
     assert "not valid JSON" in p.message
 
 
+def line_column(text: str, pos: int) -> str:
+    """The place of ``text[pos]`` as the reader reports it (like Python's JSON errors)."""
+    line = text.count("\n", 0, pos) + 1
+    column = pos - text.rfind("\n", 0, pos)
+    return f"line {line}, column {column}"
+
+
 @pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
 def test_nan_and_infinity_are_refused(scenario_doc: Doc, constant: str) -> None:
     text = json.dumps(scenario_doc).replace('"mean": 6', f'"mean": {constant}')
     assert constant in text
     p = only_problem(text_problems(text))
-    assert p.path == "(file)"
+    assert p.path == line_column(text, text.index(f'"mean": {constant}') + len('"mean": '))
+    assert p.path.startswith("line 1, column ")
     assert constant in p.message and "finite number" in p.message
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_give_their_line_and_column(scenario_doc: Doc, constant: str) -> None:
+    # the same words inside text (and an escaped quote before them) are not the number
+    scenario_doc["description"] = 'a "quoted\\" NaN, -Infinity and Infinity'
+    scenario_doc["services"][2]["service_time"]["high"] = "@@"
+    text = json.dumps(scenario_doc, indent=2).replace('"@@"', constant)
+    p = only_problem(text_problems(text))
+    line = next(
+        i for i, ln in enumerate(text.splitlines(), 1) if ln.endswith(f'"high": {constant}')
+    )
+    column = text.splitlines()[line - 1].index(constant) + 1
+    assert p.path == f"line {line}, column {column}"
+    assert p.message == f"{constant} is not a number JSON allows; write a finite number"
 
 
 def test_absurd_nesting_is_refused_without_recursion_error() -> None:
@@ -132,8 +156,39 @@ def test_absurd_nesting_of_objects() -> None:
 def test_duplicate_keys_are_refused(scenario_doc: Doc) -> None:
     text = json.dumps(scenario_doc).replace('"name": "GP practices"', '"name": "A", "name": "B"')
     p = only_problem(text_problems(text))
-    assert p.path == "(file)"
+    assert p.path == line_column(text, text.index('"name": "B"'))
     assert "'name' appears twice" in p.message
+
+
+def test_duplicate_keys_give_the_line_and_column_of_the_second(scenario_doc: Doc) -> None:
+    # the key also appears as text, and in other objects, before the repeated one
+    scenario_doc["services"][1]["department"] = 'the "capacity": 3 of { an object'
+    scenario_doc["services"][1]["x_note"] = "@@"
+    text = json.dumps(scenario_doc, indent=2).replace('"@@"', '{"a": 1, "b": 2}')
+    text = text.replace('"capacity": 40,', '"capacity": 40,\n      "x_": [{}], "capacity": 41,')
+    p = only_problem(text_problems(text))
+    lines = text.splitlines()
+    line = next(i for i, ln in enumerate(lines, 1) if '"capacity": 41' in ln)
+    column = lines[line - 1].index('"capacity": 41') + 1
+    assert p.path == f"line {line}, column {column}"
+    assert p.message == "the key 'capacity' appears twice in one object; keep one"
+
+
+def test_duplicate_keys_written_differently_are_found(scenario_doc: Doc) -> None:
+    text = json.dumps(scenario_doc).replace('"seed": 12345', '"seed": 1, "s\\u0065ed": 2')
+    p = only_problem(text_problems(text))
+    assert p.path == line_column(text, text.index('"s\\u0065ed"'))
+    assert "'seed' appears twice" in p.message
+
+
+def test_a_number_too_long_to_read(scenario_doc: Doc) -> None:
+    text = json.dumps(scenario_doc, indent=2).replace('"seed": 12345', '"seed": ' + "9" * 5000)
+    p = only_problem(text_problems(text))
+    lines = text.splitlines()
+    line = next(i for i, ln in enumerate(lines, 1) if '"seed"' in ln)
+    assert p.path == f"line {line}, column {lines[line - 1].index('9') + 1}"
+    assert "5000 digits" in p.message
+    assert "sys." not in p.message and "set_int_max_str_digits" not in p.message
 
 
 def test_not_an_object() -> None:
@@ -577,6 +632,248 @@ def test_all_cross_field_problems_are_reported_at_once(scenario_doc: Doc) -> Non
     assert len(problems_of(scenario_doc)) == 3
 
 
+def test_cross_field_problems_are_reported_with_structural_ones(scenario_doc: Doc) -> None:
+    scenario_doc["services"][0]["capacity"] = 0
+    scenario_doc["services"][1]["routes"][0]["to"] = "nowhere"
+    scenario_doc["policies"][0]["changes"][1]["service"] = "ghost"
+    scenario_doc["variants"][2]["policies"][1] = "missing_policy"
+    assert [str(p) for p in problems_of(scenario_doc)] == [
+        "services[0].capacity: must be a whole number ≥ 1",
+        "services[1].routes[0].to: no service has id 'nowhere'",
+        "policies[0].changes[1].service: no service has id 'ghost'",
+        "variants[2].policies[1]: no policy has id 'missing_policy'",
+    ]
+
+
+def _set(*path_and_value: Any) -> Callable[[Doc], None]:
+    *path, value = path_and_value
+
+    def mutate(doc: Doc) -> None:
+        target: Any = doc
+        for part in path[:-1]:
+            target = target[part]
+        target[path[-1]] = value
+
+    return mutate
+
+
+#: (mutation, path, words): each cross-field rule, still applied when the file also has a
+#: structural error elsewhere
+CROSS_FIELD_CASES: list[tuple[Callable[[Doc], None], str, tuple[str, ...]]] = [
+    (_set("services", 1, "routes", 1, "to", "nowhere"), "services[1].routes[1].to", ("'nowhere'",)),
+    (_set("services", 1, "routes", 1, "to", "social_care"), "services[1].routes[1].to", ("twice",)),
+    (_set("services", 1, "routes", 0, "p", 0.99), "services[1].routes", ("sum to 1.04",)),
+    (_set("services", 3, "abandon_to", "a_and_e"), "services[3].abandon_to", ("'a_and_e'",)),
+    (_set("services", 3, "patience", None), "services[3].abandon_to", ("without patience",)),
+    (_set("services", 1, "capacity", None), "services[1].capacity_schedule", ("unlimited",)),
+    (_set("services", 4, "id", "gp"), "services[4].id", ("already used by services[0]",)),
+    (_set("cohorts", 1, "entry", "pharmacy"), "cohorts[1].entry", ("'pharmacy'",)),
+    (_set("cohorts", 0, "entry", 1, "to", "nowhere"), "cohorts[0].entry[1].to", ("'nowhere'",)),
+    (
+        _set("cohorts", 0, "routes", {"ward": [{"to": "gp", "p": 0.5}]}),
+        "cohorts[0].routes.ward",
+        ("no service has id 'ward'",),
+    ),
+    (
+        _set("cohorts", 0, "routes", "hospital", [{"to": "gp", "p": 0.5}, {"to": "gp", "p": 0.5}]),
+        "cohorts[0].routes.hospital[1].to",
+        ("twice",),
+    ),
+    (
+        lambda d: d["cohorts"][0]["routes"]["hospital"].append({"to": "gp", "p": 0.6}),
+        "cohorts[0].routes.hospital",
+        ("sum to 1.1",),
+    ),
+    (_set("cohorts", 1, "id", "older_frail"), "cohorts[1].id", ("already used",)),
+    (_set("policies", 0, "changes", 2, "cohort", "frail"), "policies[0].changes[2].cohort", ()),
+    (_set("policies", 0, "changes", 3, "to", "nowhere"), "policies[0].changes[3].to", ()),
+    (
+        _set("policies", 0, "changes", 3, "cohort", "nobody"),
+        "policies[0].changes[3].cohort",
+        ("no cohort",),
+    ),
+    (
+        lambda d: [_set("policies", 1, "id", "discharge_to_assess")(d), d.pop("variants")],
+        "policies[1].id",
+        ("already used",),
+    ),
+    (_set("variants", 2, "policies", 1, "more_gp"), "variants[2].policies[1]", ("no policy",)),
+    (
+        _set("variants", 2, "policies", ["more_gps", "more_gps"]),
+        "variants[2].policies[1]",
+        ("listed twice",),
+    ),
+    (_set("variants", 2, "id", "d2a"), "variants[2].id", ("already used",)),
+    (_set("variants", 0, "id", "today"), "variants", ("'baseline'",)),
+    (_set("variants", []), "variants", ("at least one variant",)),
+]
+
+
+@pytest.mark.parametrize(
+    ("mutate", "path", "words"), CROSS_FIELD_CASES, ids=[c[1] for c in CROSS_FIELD_CASES]
+)
+def test_each_cross_field_rule_is_checked_despite_a_structural_error(
+    scenario_doc: Doc, mutate: Callable[[Doc], None], path: str, words: tuple[str, ...]
+) -> None:
+    alone = copy.deepcopy(scenario_doc)
+    mutate(alone)
+    expected = assert_problem(problems_of(alone), path, *words)
+    # the same with a structural error at the start and at the end of the file
+    mutate(scenario_doc)
+    scenario_doc["run"]["replications"] = 0
+    scenario_doc["ui"] = []
+    problems = problems_of(scenario_doc)
+    assert [p.path for p in problems] == ["run.replications", path, "ui"]
+    assert problems[1] == expected
+
+
+def test_ill_formed_references_are_reported_once(scenario_doc: Doc) -> None:
+    scenario_doc["services"][1]["routes"][0]["to"] = "Social care"
+    scenario_doc["cohorts"][1]["entry"] = "GP"
+    problems = problems_of(scenario_doc)
+    assert [p.path for p in problems] == ["services[1].routes[0].to", "cohorts[1].entry"]
+    assert all("must be an id" in p.message for p in problems)
+
+
+def test_a_sum_is_not_checked_when_a_probability_is_wrong(scenario_doc: Doc) -> None:
+    scenario_doc["services"][1]["routes"][0]["p"] = 1.5
+    assert_problem(problems_of(scenario_doc), "services[1].routes[0].p", "between 0 and 1")
+    scenario_doc["services"][1]["routes"][0]["p"] = None
+    assert_problem(problems_of(scenario_doc), "services[1].routes[0].p", "number")
+
+
+def test_references_are_not_checked_against_a_list_that_is_not_one(scenario_doc: Doc) -> None:
+    scenario_doc["services"] = {"gp": scenario_doc["services"][0]}
+    scenario_doc["policies"] = "none"
+    scenario_doc["variants"][2]["policies"] = [7, "more_gps", {"id": "x"}]
+    assert [p.path for p in problems_of(scenario_doc)] == [
+        "services",
+        "policies",
+        "variants[2].policies[0]",
+        "variants[2].policies[2]",
+    ]
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        _set("services", 1, 5),
+        _set("services", 1, "id", 5),
+        _set("services", 1, "id", ["hospital"]),
+        _set("services", 1, "routes", {"to": "nowhere", "p": 0.5}),
+        _set("services", 1, "routes", [["social_care", 0.3], "housing", None]),
+        _set("services", 1, "routes", 0, "to", {"id": "nowhere"}),
+        _set("services", 3, "abandon_to", 3),
+        _set("cohorts", 0, "entry", {"to": "gp", "p": 1}),
+        _set("cohorts", 0, "routes", ["hospital"]),
+        _set("cohorts", 0, "routes", "hospital", {"to": "gp"}),
+        _set("policies", 0, "changes", {"lever": "capacity"}),
+        _set("policies", 0, "changes", 0, ["capacity", "gp"]),
+        _set("policies", 0, "changes", 0, "lever", 7),
+        _set("policies", 0, "changes", 0, "service", ["gp"]),
+        _set("policies", 0, 1),
+        _set("variants", {"baseline": []}),
+        _set("variants", [None, "baseline", 3.5]),
+        _set("variants", 0, "policies", "more_gps"),
+        _set("variants", 0, "policies", [["more_gps"], None, 1]),
+    ],
+)
+def test_strange_shapes_give_problems_not_crashes(
+    scenario_doc: Doc, shape: Callable[[Doc], None]
+) -> None:
+    shape(scenario_doc)
+    scenario_doc["services"][0]["capacity"] = 0
+    problems = problems_of(scenario_doc)
+    assert problems[0].path == "services[0].capacity"
+    assert all(p.path and p.message for p in problems)
+    assert not any("nowhere" in p.message for p in problems)  # it was never a reference
+
+
+def test_problems_are_listed_in_the_order_of_the_file(scenario_doc: Doc) -> None:
+    scenario_doc["variants"][1]["policies"] = ["nothing"]
+    scenario_doc["policies"][1]["colour"] = "red"
+    scenario_doc["cohorts"][1]["entry"] = "nowhere"
+    scenario_doc["services"][2]["capacity"] = True
+    del scenario_doc["services"][2]["service_time"]
+    scenario_doc["services"][0]["routes"][0]["to"] = "ghost"
+    scenario_doc["run"]["seed"] = -1
+    assert [p.path for p in problems_of(scenario_doc)] == [
+        "run.seed",
+        "services[0].routes[0].to",
+        "services[2].capacity",
+        "services[2].service_time",  # missing: after what is there
+        "cohorts[1].entry",
+        "policies[1].colour",
+        "variants[1].policies[0]",
+    ]
+
+
+# --------------------------------------------------------------------------- true is not 1
+
+WHOLE_NUMBER_FIELDS = [
+    ("services", 0, "capacity"),
+    ("services", 2, "queue_limit"),
+    ("run", "replications"),
+    ("run", "seed"),
+    ("cohorts", 0, "priority"),
+    ("services", 1, "capacity_schedule", "steps", 1, 1),
+]
+
+
+@pytest.mark.parametrize("value", [True, False])
+@pytest.mark.parametrize("where", WHOLE_NUMBER_FIELDS, ids=str)
+def test_true_and_false_are_not_whole_numbers(
+    scenario_doc: Doc, where: tuple[Any, ...], value: bool
+) -> None:
+    _set(*where, value)(scenario_doc)
+    p = assert_problem(problems_of(scenario_doc), io.format_path(where))
+    assert p.message == "must be a whole number"
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        ("run", "horizon"),
+        ("run", "warm_up"),
+        ("services", 0, "routes", 0, "p"),
+        ("services", 0, "service_time", "mean"),
+        ("services", 1, "target", "within"),
+        ("services", 1, "cost", "per_case"),
+        ("services", 1, "capacity_schedule", "period"),
+        ("services", 1, "capacity_schedule", "steps", 1, 0),
+        ("cohorts", 0, "arrivals", "rate"),
+        ("cohorts", 0, "arrivals", "profile", "multipliers", 2),
+        ("policies", 0, "start"),
+        ("policies", 0, "changes", 0, "add"),
+        ("policies", 0, "changes", 1, "multiply"),
+        ("policies", 0, "changes", 5, "set"),
+    ],
+    ids=str,
+)
+def test_true_is_not_a_number(scenario_doc: Doc, where: tuple[Any, ...]) -> None:
+    _set(*where, True)(scenario_doc)
+    assert_problem(problems_of(scenario_doc), io.format_path(where), "must be a number")
+
+
+def test_true_is_not_a_version(scenario_doc: Doc) -> None:
+    scenario_doc["version"] = True
+    assert_problem(problems_of(scenario_doc), "version", "whole number")
+    with pytest.raises(ValidationError):  # nor when a model is built directly
+        Scenario.model_validate(scenario_doc)
+
+
+def test_whole_numbers_may_be_written_with_a_zero_decimal_part(scenario_doc: Doc) -> None:
+    scenario_doc["services"][0]["capacity"] = 40.0
+    scenario_doc["services"][1]["capacity_schedule"]["steps"][1][1] = 30.0
+    scenario_doc["cohorts"][0]["priority"] = 2.0
+    scenario_doc["run"]["replications"] = 5.0
+    scenario = scenario_from_dict(scenario_doc)
+    assert scenario.services[0].capacity == 40 and type(scenario.services[0].capacity) is int
+    assert type(scenario.services[1].capacity_schedule.steps[1][1]) is int
+    assert type(scenario.cohorts[0].priority) is int and scenario.run.replications == 5
+    assert '"capacity": 40,' in io.dumps_scenario(scenario)
+
+
 JARGON = (
     "Input should",
     "pydantic",
@@ -662,3 +959,18 @@ def test_load_valid_file(tmp_path: Path, scenario_doc: Doc) -> None:
     path = tmp_path / "ok.mission.json"
     path.write_text(json.dumps(scenario_doc, ensure_ascii=False), encoding="utf-8")
     assert load_scenario(path).name == scenario_doc["name"]
+
+
+def test_numbers_written_as_text_are_refused(scenario_doc):
+    import copy
+
+    from mission_desktop.model import ScenarioError, scenario_from_dict
+
+    doc = copy.deepcopy(scenario_doc)
+    doc["services"][0]["capacity"] = "40"
+    doc["run"]["horizon"] = "365"
+    with pytest.raises(ScenarioError) as e:
+        scenario_from_dict(doc)
+    found = {(p.path, p.message) for p in e.value.problems}
+    assert ("services[0].capacity", "must be a whole number") in found
+    assert ("run.horizon", "must be a number") in found

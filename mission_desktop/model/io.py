@@ -14,6 +14,8 @@ import copy
 import json
 import math
 import os
+import re
+import sys
 import types
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +24,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from .checks import check_scenario
+from .checks import check_references, check_scenario
 from .errors import Problem, ScenarioError, format_path
 from .scenario import DIST_NAMES, FORMAT, LEVERS, VERSION, Scenario
 
@@ -60,17 +62,93 @@ def _nesting_depth(text: str) -> int:
     return deepest
 
 
+class _Refused(ValueError):
+    """A refusal of the JSON parser's: ``kind`` is ``constant``, ``duplicate`` or ``digits``."""
+
+    def __init__(self, kind: str, value: str):
+        super().__init__(kind, value)
+        self.kind, self.value = kind, value
+
+
 def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows; write a finite number")
+    raise _Refused("constant", name)
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in pairs:
         if k in out:
-            raise ValueError(f"the key '{k}' appears twice in one object; keep one")
+            raise _Refused("duplicate", k)
         out[k] = v
     return out
+
+
+def _max_digits() -> int:
+    return sys.get_int_max_str_digits() or 4300
+
+
+#: the tokens of JSON text that matter for finding a place: strings (so that nothing inside
+#: one is taken for a token), the constants JSON does not allow, numbers and punctuation
+_TOKEN = re.compile(
+    r'"[^"\\]*(?:\\.[^"\\]*)*"|-?Infinity|NaN|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|[{}\[\],:]'
+)
+
+
+def _line_column(text: str, pos: int) -> str:
+    """The place of ``pos`` in ``text`` as JSON errors give it (both counted from 1)."""
+    line = text.count("\n", 0, pos) + 1
+    column = pos - text.rfind("\n", 0, pos)
+    return f"line {line}, column {column}"
+
+
+def _refused_place(text: str, kind: str) -> tuple[int, str] | None:
+    """Where the parser's first refusal of ``kind`` is: the position and the token there
+    (for a duplicate key, the key's second appearance and the key). The parser gives no
+    position for these, so the text is scanned again (only ever after a refusal)."""
+    frames: list[tuple[set[str], list[bool]] | None] = []  # per open object: keys, want key
+    for m in _TOKEN.finditer(text):
+        token = m.group()
+        if kind == "constant" and token in ("NaN", "Infinity", "-Infinity"):
+            return m.start(), token
+        if kind == "digits" and token.lstrip("-").isdigit():
+            if len(token.lstrip("-")) > _max_digits():
+                return m.start(), token
+        if kind != "duplicate":
+            continue
+        top = frames[-1] if frames else None
+        if token == "{":
+            frames.append((set(), [True]))
+        elif token == "[":
+            frames.append(None)
+        elif token in "]}":
+            if frames:
+                frames.pop()
+        elif top is not None:
+            keys, want_key = top
+            if token == ",":
+                want_key[0] = True
+            elif token.startswith('"') and want_key[0]:
+                want_key[0] = False
+                key = json.loads(token)
+                if key in keys:
+                    return m.start(), key
+                keys.add(key)
+    return None
+
+
+def _refusal(text: str, refused: _Refused) -> Problem:
+    place = _refused_place(text, refused.kind)
+    where = _line_column(text, place[0]) if place else "(file)"
+    value = place[1] if place else refused.value
+    if refused.kind == "constant":
+        return Problem(where, f"{value} is not a number JSON allows; write a finite number")
+    if refused.kind == "duplicate":
+        return Problem(where, f"the key '{value}' appears twice in one object; keep one")
+    return Problem(
+        where,
+        f"this number is {len(value.lstrip('-'))} digits long; "
+        f"a number may have at most {_max_digits()} digits",
+    )
 
 
 def _size(n: int) -> str:
@@ -141,8 +219,12 @@ def parse_json(data: bytes | str) -> Any:
         raise ScenarioError(
             [Problem(f"line {e.lineno}, column {e.colno}", f"not valid JSON: {e.msg}")]
         ) from None
-    except ValueError as e:
-        raise ScenarioError([Problem("(file)", str(e))]) from None
+    except _Refused as e:
+        raise ScenarioError([_refusal(text, e)]) from None
+    except ValueError as e:  # Python's limit on the digits of a whole number
+        if _refused_place(text, "digits") is None:
+            raise ScenarioError([Problem("(file)", f"cannot be read: {e}")]) from None
+        raise ScenarioError([_refusal(text, _Refused("digits", ""))]) from None
     except RecursionError:
         raise ScenarioError([Problem("(file)", "is nested too deeply")]) from None
 
@@ -503,6 +585,38 @@ def _validate(doc: dict[str, Any]) -> tuple[Scenario | None, list[Problem]]:
     return None, unknown_problems  # pragma: no cover - nesting is limited by the parser
 
 
+_PATH_PART = re.compile(r"\[(\d+)\]|\.?([^.\[]+)")
+
+
+def _document_position(path: str, doc: Any) -> tuple[int, ...]:
+    """Where ``path`` is in ``doc``, as a sortable key: each step's index in its list or
+    object; a place that is not in the document (a missing field) after those that are."""
+    if path == "(file)" or path.startswith("line "):
+        return (-1,)
+    key: list[int] = []
+    node: Any = doc
+    for m in _PATH_PART.finditer(path):
+        index, name = m.groups()
+        part: Any = int(index) if index is not None else name
+        if isinstance(node, dict) and part in node:
+            key.append(list(node).index(part))
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            key.append(part)
+            node = node[part]
+        else:
+            key.append(sys.maxsize)
+            node = _MISSING
+    return tuple(key)
+
+
+def _in_document_order(problems: list[Problem], doc: Any) -> list[Problem]:
+    """Problems without repeats, in the order their places appear in the file (a sorting
+    that is stable: problems at one place keep the order they were found in)."""
+    unique = list(dict.fromkeys(problems))
+    return sorted(unique, key=lambda p: _document_position(p.path, doc))
+
+
 def scenario_from_dict(doc: Any, source: str | None = None) -> Scenario:
     """Upgrade and validate a parsed document (never modified). Raises :class:`ScenarioError`
     holding every problem found."""
@@ -531,8 +645,10 @@ def scenario_from_dict(doc: Any, source: str | None = None) -> Scenario:
     scenario, problems = _validate(doc)
     if scenario is not None:
         problems = problems + check_scenario(scenario)
+    else:  # what can be read of a broken file is checked too: every problem at once
+        problems = problems + check_references(doc)
     if problems or scenario is None:
-        raise ScenarioError(problems, source)
+        raise ScenarioError(_in_document_order(problems, doc), source)
     return scenario
 
 

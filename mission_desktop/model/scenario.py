@@ -12,20 +12,46 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 FORMAT = "mission-desktop/scenario"
 VERSION = 1
 
+
+def _not_a_whole_number(value: Any) -> Any:
+    """``true`` is not 1 and ``"40"`` is text: only JSON numbers are whole numbers."""
+    if isinstance(value, bool | str):
+        raise PydanticCustomError("int_type", "must be a whole number")
+    return value
+
+
+def _not_a_number(value: Any) -> Any:
+    """``true`` is not 1.0 and ``"0.5"`` is text: only JSON numbers are numbers."""
+    if isinstance(value, bool | str):
+        raise PydanticCustomError("float_type", "must be a number")
+    return value
+
+
+# Put last in an ``Annotated``, after any ``Field`` constraints, so that the constraints stay
+# on the number itself (and so in the JSON Schema as minimum/maximum).
+_WHOLE = BeforeValidator(_not_a_whole_number)
+_NUMBER = BeforeValidator(_not_a_number)
+#: a whole number (40 and 40.0 are accepted; true/false are not)
+Whole = Annotated[int, _WHOLE]
+#: a number (true/false are not numbers)
+Number = Annotated[float, _NUMBER]
+
 ID_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
-NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
-Probability = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False), _NUMBER]
+Positive = Annotated[float, Field(gt=0, allow_inf_nan=False), _NUMBER]
+Probability = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False), _NUMBER]
 TIME_UNITS = ("minute", "hour", "day", "week")
 
 
@@ -149,8 +175,8 @@ DIST_NAMES = ("exponential", "fixed", "uniform", "triangular", "lognormal", "gam
 class RunSettings(_Frozen):
     horizon: Positive
     warm_up: NonNeg = 0
-    replications: Annotated[int, Field(ge=1, le=10_000)] = 10
-    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 0
+    replications: Annotated[int, Field(ge=1, le=10_000), _WHOLE] = 10
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1), _WHOLE] = 0
 
     @model_validator(mode="after")
     def _window(self) -> RunSettings:
@@ -171,7 +197,9 @@ class Route(_Frozen):
 
 class CapacitySchedule(_Frozen):
     period: Positive
-    steps: Annotated[tuple[tuple[NonNeg, Annotated[int, Field(ge=0)]], ...], Field(min_length=1)]
+    steps: Annotated[
+        tuple[tuple[NonNeg, Annotated[int, Field(ge=0), _WHOLE]], ...], Field(min_length=1)
+    ]
 
     @model_validator(mode="after")
     def _steps(self) -> CapacitySchedule:
@@ -207,19 +235,19 @@ class ServiceCost(_Frozen):
 
 class Target(_Frozen):
     wait: NonNeg
-    within: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]
+    within: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False), _NUMBER]
 
 
 class Service(_Frozen):
     id: Id
     name: Annotated[str, Field(min_length=1, max_length=200)]
     department: Annotated[str, Field(max_length=200)] = ""
-    capacity: Annotated[int, Field(ge=1, le=1_000_000)] | None
+    capacity: Annotated[int, Field(ge=1, le=1_000_000), _WHOLE] | None
     capacity_schedule: CapacitySchedule | None = None
     service_time: Distribution
     patience: Distribution | None = None
     abandon_to: Id | None = None
-    queue_limit: Annotated[int, Field(ge=0)] | None = None
+    queue_limit: Annotated[int, Field(ge=0), _WHOLE] | None = None
     discipline: Literal["fifo", "priority"] = "fifo"
     cost: ServiceCost = ServiceCost()
     target: Target | None = None
@@ -246,7 +274,7 @@ class Arrivals(_Frozen):
 class Cohort(_Frozen):
     id: Id
     name: Annotated[str, Field(min_length=1, max_length=200)]
-    priority: int = 0
+    priority: Whole = 0
     arrivals: Arrivals
     entry: Id | tuple[Route, ...]
     routes: dict[Id, tuple[Route, ...]] = Field(default_factory=dict)
@@ -272,9 +300,9 @@ class Cohort(_Frozen):
 
 
 class _Change(_Frozen):
-    set: float | None = None
-    add: float | None = None
-    multiply: Annotated[float, Field(ge=0)] | None = None
+    set: Number | None = None
+    add: Number | None = None
+    multiply: Annotated[float, Field(ge=0), _NUMBER] | None = None
 
     @model_validator(mode="after")
     def _one_operation(self) -> _Change:
@@ -306,7 +334,7 @@ class QueueLimitChange(_Change):
 
 
 class _MultiplyOnly(_Frozen):
-    multiply: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    multiply: Annotated[float, Field(gt=0, allow_inf_nan=False), _NUMBER]
 
 
 class ServiceTimeChange(_MultiplyOnly):
@@ -369,7 +397,7 @@ class Variant(_Frozen):
 
 class Scenario(_Frozen):
     format: Literal["mission-desktop/scenario"]
-    version: Literal[1]
+    version: Annotated[Literal[1], _WHOLE]
     name: Annotated[str, Field(min_length=1, max_length=200)]
     description: Annotated[str, Field(max_length=100_000)] = ""
     time_unit: Literal["minute", "hour", "day", "week"] = "day"
