@@ -646,3 +646,53 @@ def test_columns_are_fitted_again_after_a_zoom(panel, qtbot):
         c = model.column_index(key)
         text = model.headerData(c, Qt.Orientation.Horizontal)
         assert header.sectionSize(c) >= header.fontMetrics().horizontalAdvance(text), key
+
+
+# --------------------------------------------------------------------------- target waits
+@pytest.mark.parametrize(
+    ("wait", "unit", "text"),
+    [
+        (1 / 24, "day", "1 hour"),
+        (0.0417, "day", "1 hour"),  # as a file rounds 1/24
+        (0.042, "day", "1 hour"),  # as the 3-decimal field rounds it
+        (0.5, "day", "0.5 days"),
+        (0.25, "hour", "15 minutes"),
+        (2, "day", "2 days"),
+        (1, "day", "1 day"),
+        (1.125, "day", "1.125 days"),
+        (0.01, "day", "14.4 minutes"),
+        (0.3, "week", "2.1 days"),
+        (0.25, "minute", "15 seconds"),
+        (0, "day", "0 days"),
+    ],
+)
+def test_format_wait_names_the_unit_and_converts_small_fractions(wait, unit, text):
+    from mission_desktop.gui.models import format_wait
+
+    assert format_wait(wait, unit) == text
+
+
+def test_service_targets_read_with_their_time_unit(panel, document, qtbot):
+    services = panel.services
+    model = services.model
+    target = model.column_index("target")
+    assert model.index(1, target).data() == "95% within 2 days"  # hospital
+    # typed as a user would: one hour in a scenario counted in days
+    services.table.select_row(1)
+    spin = services.target_wait
+    qtbot.keyClick(spin, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(spin, "0.042")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    assert document.scenario.service("hospital").target.wait == pytest.approx(0.042)
+    assert model.index(1, target).data() == "95% within 1 hour"
+    assert "0.04" not in model.index(1, target).data()
+
+    doc = example_scenario()
+    doc["time_unit"] = "hour"
+    doc["services"][1]["target"] = {"wait": 0.25, "within": 0.85}
+    document.reset(scenario_from_dict(doc))
+    assert model.index(1, target).data() == "85% within 15 minutes"
+    doc["time_unit"] = "day"
+    doc["services"][1]["target"] = {"wait": 0.5, "within": 0.9}
+    document.reset(scenario_from_dict(doc))
+    assert model.index(1, target).data() == "90% within 0.5 days"

@@ -16,7 +16,7 @@ pytest.importorskip("pytestqt")
 
 from conftest import example_scenario  # noqa: E402
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl, Signal  # noqa: E402
-from PySide6.QtGui import QAction, QDropEvent, QFont  # noqa: E402
+from PySide6.QtGui import QAction, QDropEvent, QFont, QKeySequence  # noqa: E402
 from PySide6.QtWidgets import (  # noqa: E402
     QAbstractButton,
     QAbstractSpinBox,
@@ -756,3 +756,214 @@ def test_library_second_line_contrast():
 
     for background in ("#FFFFFF", "#F7F7F7", "#EFEFEF"):
         assert contrast_ratio(SECONDARY_TEXT, background) >= MIN_TEXT_CONTRAST
+
+
+# --------------------------------------------------------------------------- the keyboard
+# Real key presses on the focused widget of a shown, active window: what a user does. (An
+# action's trigger() would pass even when Qt cannot decide which shortcut a key means.)
+@pytest.fixture
+def live_window(make_window, monkeypatch, qtbot, scenario_file) -> MainWindow:
+    """The main window with the real run view, showing the example, shown and active."""
+    import mission_desktop.gui.main_window as mw
+
+    monkeypatch.setattr(mw, "_try_widget", REAL_TRY_WIDGET)
+    window = make_window()
+    window.open_file(scenario_file)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    yield window
+    window.run_view.shutdown()
+
+
+def press(qtbot, window: MainWindow, key: Qt.Key, modifiers=Qt.KeyboardModifier.NoModifier):
+    """Press (and release) a key on whatever has the keyboard focus in ``window``."""
+    focused = QApplication.focusWidget()
+    assert focused is not None and focused.window() is window, focused
+    qtbot.keyClick(focused, key, modifiers)
+
+
+def focus(qtbot, widget: QWidget) -> None:
+    widget.setFocus(Qt.FocusReason.OtherFocusReason)
+    qtbot.waitUntil(widget.hasFocus, timeout=2000)
+
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
+
+def every_action(window: MainWindow) -> list[QAction]:
+    """Every QAction in the window: its children and those added to any widget in it."""
+    found: dict[int, QAction] = {}
+    for action in window.findChildren(QAction):
+        found[id(action)] = action
+    for widget in [window, *window.findChildren(QWidget)]:
+        for action in widget.actions():
+            found[id(action)] = action
+    return list(found.values())
+
+
+def test_no_key_sequence_is_bound_twice(live_window):
+    from mission_desktop.gui.run_view import RunView
+
+    assert isinstance(live_window.run_view, RunView)
+    actions = every_action(live_window)
+    assert live_window.run_view.stop_action in actions and live_window.undo_action in actions
+    owners: dict[str, list[str]] = {}
+    repeated = []
+    for action in actions:
+        keys = [
+            k.toString(QKeySequence.SequenceFormat.PortableText)
+            for k in action.shortcuts()
+            if not k.isEmpty()
+        ]
+        name = action.text().replace("&", "") or action.toolTip()
+        if len(keys) != len(set(keys)):
+            repeated.append((name, keys))
+        for k in set(keys):
+            owners.setdefault(k, []).append(name)
+    assert not repeated, f"an action lists the same keys twice: {repeated}"
+    twice = {k: names for k, names in owners.items() if len(names) > 1}
+    assert not twice, f"keys bound to more than one action: {twice}"
+    # nor is one sequence the start of another (Qt would wait for the rest)
+    sequences = [QKeySequence(k) for k in owners]
+    for a in sequences:
+        for b in sequences:
+            if a is not b:
+                assert b.matches(a) != QKeySequence.SequenceMatch.PartialMatch, (a, b)
+
+
+@pytest.mark.parametrize("where", ["editor", "library"])
+def test_ctrl_z_undoes_and_ctrl_shift_z_or_ctrl_y_redoes(live_window, qtbot, qtlog, where):
+    window = live_window
+    name = example_scenario()["name"]
+    if where == "editor":
+        window.tabs.setCurrentWidget(window.editor)
+        focus(qtbot, window.editor.services.table)
+    else:
+        focus(qtbot, window.library_list)
+    model = window.editor.services.model
+    assert model.setData(model.index(1, model.column_index("capacity")), 41)
+    assert window.windowTitle() == f"Mission Desktop — {name} *"
+
+    press(qtbot, window, Qt.Key.Key_Z, CTRL)
+    assert capacity(window, "hospital") == 40
+    assert window.windowTitle() == f"Mission Desktop — {name}"
+    press(qtbot, window, Qt.Key.Key_Z, CTRL | SHIFT)
+    assert capacity(window, "hospital") == 41
+    press(qtbot, window, Qt.Key.Key_Z, CTRL)
+    assert capacity(window, "hospital") == 40
+    press(qtbot, window, Qt.Key.Key_Y, CTRL)
+    assert capacity(window, "hospital") == 41
+    assert window.windowTitle() == f"Mission Desktop — {name} *"
+    assert not [r for r in qtlog.records if "Ambiguous shortcut" in r.message]
+
+
+def _state(window: MainWindow) -> str:
+    return window.run_view.controller.state
+
+
+@pytest.mark.parametrize("where", ["editor", "library", "editor, toolbar hidden"])
+def test_f5_f6_shift_f5_work_with_focus_in_the_editor_or_the_library(
+    live_window, qtbot, qtlog, where
+):
+    from mission_desktop.gui import worker as w
+
+    window = live_window
+    window.run_view.set_pace(1.0)  # a year at a day a second: still running at the end
+    if where.startswith("editor"):
+        window.tabs.setCurrentWidget(window.editor)
+        focus(qtbot, window.editor.services.table)
+    else:
+        window.tabs.setCurrentWidget(window.run_view)
+        focus(qtbot, window.library_list)
+    if "toolbar hidden" in where:
+        window.toolbar.hide()  # the Run menu's shortcuts still work
+    focused = QApplication.focusWidget()
+
+    press(qtbot, window, Qt.Key.Key_F5)
+    assert window.run_view.controller.is_running
+    press(qtbot, window, Qt.Key.Key_F6)
+    assert _state(window) == w.PAUSED
+    press(qtbot, window, Qt.Key.Key_F6)
+    assert _state(window) == w.LIVE
+    press(qtbot, window, Qt.Key.Key_F5, SHIFT)
+    qtbot.waitUntil(lambda: _state(window) == w.STOPPED, timeout=5000)
+    assert QApplication.focusWidget() is focused  # the keys did not move the focus
+    assert not [r for r in qtlog.records if "Ambiguous shortcut" in r.message]
+
+
+def test_esc_clears_the_library_search_and_never_stops_a_run(live_window, qtbot, tmp_path):
+    from mission_desktop.gui import worker as w
+
+    window = live_window
+    doc = example_scenario()
+    doc["name"] = "Benefits helpline"
+    window.import_file(_write(tmp_path / "b.mission.json", doc))
+    window.run_view.set_pace(1.0)
+    focus(qtbot, window.library_list)
+    press(qtbot, window, Qt.Key.Key_F5)
+    assert _state(window) == w.LIVE
+
+    press(qtbot, window, Qt.Key.Key_F, CTRL)  # to the search field
+    assert window.library_filter.hasFocus()
+    qtbot.keyClicks(window.library_filter, "helpline")
+    assert window.library_proxy.rowCount() == 1
+    press(qtbot, window, Qt.Key.Key_Escape)
+    assert window.library_filter.text() == ""
+    assert window.library_proxy.rowCount() == 2
+    assert window.library_filter.hasFocus()
+    assert _state(window) == w.LIVE  # Esc cancels the field, not the run
+    press(qtbot, window, Qt.Key.Key_Escape)  # an empty search: Esc leaves the field
+    assert window.library_list.hasFocus()
+    press(qtbot, window, Qt.Key.Key_Escape)
+    window.tabs.setCurrentWidget(window.editor)
+    focus(qtbot, window.editor.services.table)
+    press(qtbot, window, Qt.Key.Key_Escape)
+    assert _state(window) == w.LIVE
+    press(qtbot, window, Qt.Key.Key_F5, SHIFT)  # Shift+F5 (or the button) stops it
+    qtbot.waitUntil(lambda: _state(window) == w.STOPPED, timeout=5000)
+
+
+def test_shortcuts_dialog_has_esc_for_the_search_not_for_stop(live_window, monkeypatch):
+    from mission_desktop.gui.dialogs import ShortcutsDialog
+
+    shown = []
+    monkeypatch.setattr(ShortcutsDialog, "exec", lambda self: shown.append(self) or 0)
+    live_window.shortcuts_action.trigger()
+    rows = {(what, keys) for _where, what, keys in shown[0].rows}
+    assert ("Stop", "Shift+F5") in rows
+    assert ("Clear the search", "Esc") in rows
+    assert {what for what, keys in rows if "Esc" in keys} == {
+        "Clear the search",
+        "Keep or cancel an edit",
+    }
+    assert "Esc" not in live_window.run_view.stop_action.toolTip()
+
+
+def test_the_window_title_names_the_app_once(live_window, scenario_file):
+    name = example_scenario()["name"]
+    assert live_window.windowTitle() == f"Mission Desktop — {name}"
+    assert live_window.windowTitle().count("Mission Desktop") == 1
+
+
+def test_the_app_sets_no_display_name_that_qt_would_append_to_the_title(tmp_path):
+    """On Linux Qt shows "<title> — <applicationDisplayName>" when a display name is set:
+    "Mission Desktop — Hospital… — Mission Desktop". The app must not set one (then the
+    display name follows the application name, and nothing is appended)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "from mission_desktop.gui.app import application\n"
+        "app = application([])\n"
+        "assert app.applicationName() == 'Mission Desktop'\n"
+        "app.setApplicationName('probe')\n"
+        "print(app.applicationDisplayName())\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "probe"  # not set explicitly: Qt appends nothing

@@ -307,7 +307,8 @@ def test_controls_have_accessible_names(view):
         assert widget.accessibleName(), widget
     assert view.run_action.shortcut().toString() == "F5"
     assert view.pause_action.shortcut().toString() == "F6"
-    assert {s.toString() for s in view.stop_action.shortcuts()} == {"Shift+F5", "Esc"}
+    # not Esc: Esc cancels the field being edited, it must never stop a run
+    assert [s.toString() for s in view.stop_action.shortcuts()] == ["Shift+F5"]
 
 
 def test_interval_text_is_clipped_and_says_to():

@@ -25,7 +25,8 @@ def application(argv: list[str] | None = None) -> QApplication:
     if app is None:
         app = QApplication([sys.argv[0] if sys.argv else "mission-desktop", *(argv or [])])
     app.setApplicationName(APP_NAME)
-    app.setApplicationDisplayName(APP_NAME)
+    # no setApplicationDisplayName: on Linux Qt appends the display name to every window
+    # title, and the main window's title already starts with "Mission Desktop — "
     app.setOrganizationName(ORGANISATION)
     app.setOrganizationDomain(ORGANISATION_DOMAIN)
     return app  # type: ignore[return-value]

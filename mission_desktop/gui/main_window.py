@@ -139,6 +139,23 @@ def blank_scenario(name: str = "Untitled scenario") -> Scenario:
     )
 
 
+def distinct_keys(*keys: Any) -> list[QKeySequence]:
+    """Key sequences (strings, standard keys or sequences) without empties or repeats.
+
+    An action must never list the same sequence twice: Qt then sees two shortcuts for one
+    key and triggers neither ("Ambiguous shortcut overload")."""
+    out: list[QKeySequence] = []
+    seen: set[str] = set()
+    for key in keys:
+        seq = key if isinstance(key, QKeySequence) else QKeySequence(key)
+        text = seq.toString(QKeySequence.SequenceFormat.PortableText)
+        if seq.isEmpty() or text in seen:
+            continue
+        seen.add(text)
+        out.append(seq)
+    return out
+
+
 def _try_widget(module: str, names: tuple[str, ...]) -> type | None:
     """The other GUI engineer's widgets, if they exist yet."""
     import importlib
@@ -463,10 +480,8 @@ class MainWindow(QMainWindow):
     ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
-            if isinstance(shortcut, list | tuple):
-                action.setShortcuts([QKeySequence(s) for s in shortcut])
-            else:
-                action.setShortcut(QKeySequence(shortcut))
+            keys = shortcut if isinstance(shortcut, list | tuple) else [shortcut]
+            action.setShortcuts(distinct_keys(*keys))
         action.setToolTip(tip or text.replace("&", "").rstrip("…"))
         action.setStatusTip(tip or text.replace("&", ""))
         action.triggered.connect(lambda _checked=False: slot())
@@ -525,9 +540,10 @@ class MainWindow(QMainWindow):
             self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
 
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcuts([QKeySequence(sk.Undo), QKeySequence("Ctrl+Z")])
+        # the platform's Undo is Ctrl+Z (Cmd+Z on a Mac) already: never list a key twice
+        self.undo_action.setShortcuts(distinct_keys(sk.Undo, "Ctrl+Z"))
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.redo_action.setShortcuts(distinct_keys("Ctrl+Shift+Z", "Ctrl+Y"))
         for a in (self.undo_action, self.redo_action):
             self.addAction(a)
 
@@ -552,6 +568,14 @@ class MainWindow(QMainWindow):
             "Ctrl+L",
             "Move the keyboard focus to the library",
         )
+
+        # Esc in the search field clears the search (and, once empty, goes to the list)
+        self.clear_search_action = QAction("Clear the search", self.library_filter)
+        self.clear_search_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.clear_search_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.clear_search_action.setStatusTip("Show every scenario again")
+        self.clear_search_action.triggered.connect(lambda _c=False: self.clear_library_filter())
+        self.library_filter.addAction(self.clear_search_action)
 
         self.open_selected_action = self._action(
             "&Open selected", self._open_selected, None, "Open the scenario selected in the library"
@@ -827,6 +851,7 @@ class MainWindow(QMainWindow):
                 walk(top.menu(), top.text().replace("&", "") + " menu")
         rows += [
             ("Library", "Open the selected scenario", "Enter"),
+            ("Library search", "Clear the search", "Esc"),
             ("Library", "Rename, history, delete (context menu)", "Menu key or Shift+F10"),
             ("Tables", "Edit the selected cell", "F2 (or start typing)"),
             ("Tables", "Keep or cancel an edit", "Enter / Esc"),
@@ -958,6 +983,14 @@ class MainWindow(QMainWindow):
 
     def library_names(self) -> list[str]:
         return [r.name for r in self.library.list_scenarios()]
+
+    def clear_library_filter(self) -> None:
+        """Esc in the search field: clear the search; when it is already empty, go to the
+        list (Esc means "leave this field")."""
+        if self.library_filter.text():
+            self.library_filter.clear()
+        else:
+            self.library_list.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _focus_library_filter(self) -> None:
         self.library_filter.setFocus()

@@ -108,10 +108,10 @@ class RunView(QWidget):
         self.pause_action.setToolTip("Pause or resume the run (F6)")
         self.pause_action.triggered.connect(self._on_pause_triggered)
         self.stop_action = QAction("&Stop", self)
-        self.stop_action.setShortcuts(
-            [QKeySequence(Qt.Modifier.SHIFT | Qt.Key.Key_F5), QKeySequence(Qt.Key.Key_Escape)]
-        )
-        self.stop_action.setToolTip("Stop the run (Shift+F5 or Esc)")
+        # not Esc: in a workshop Esc is the reflex for "cancel this field", and a window-wide
+        # Esc would stop a run from anywhere (and take Esc from the fields that use it)
+        self.stop_action.setShortcut(QKeySequence(Qt.Modifier.SHIFT | Qt.Key.Key_F5))
+        self.stop_action.setToolTip("Stop the run (Shift+F5)")
         self.stop_action.triggered.connect(self.stop_run)
         self.export_plots_action = QAction("Export &plots as PNG…", self)
         self.export_plots_action.triggered.connect(self._export_plots_dialog)

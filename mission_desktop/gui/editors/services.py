@@ -24,6 +24,7 @@ from ..models import (
     ScenarioDocument,
     describe_distribution,
     fmt_number,
+    format_wait,
     parse_number,
     plural_unit,
     rename_service,
@@ -64,11 +65,13 @@ def _store_discipline(item: dict[str, Any], value: Any, path: str) -> None:
     item["discipline"] = text
 
 
-def _target_text(item: dict[str, Any]) -> str:
+def target_text(item: dict[str, Any], time_unit: str) -> str:
+    """``95% within 1 hour`` (the wait with its unit; see :func:`format_wait`)."""
     t = item.get("target")
     if not t:
         return ""
-    return f"{fmt_number(round(t['within'] * 100, 3))}% within {fmt_number(t['wait'])}"
+    share = fmt_number(round(t["within"] * 100, 3))
+    return f"{share}% within {format_wait(t['wait'], time_unit)}"
 
 
 def _capacity_text(item: dict[str, Any]) -> str:
@@ -124,7 +127,13 @@ def service_columns(document: ScenarioDocument) -> list[Column]:
             "fifo: first come, first served; priority: lower cohort priority first",
             choices=lambda: ("fifo", "priority"),
         ),
-        Column("target", "Target", _target_text, None, "Service standard (edit below)"),
+        Column(
+            "target",
+            "Target",
+            lambda s: target_text(s, document.scenario.time_unit),
+            None,
+            "Service standard (edit below)",
+        ),
     ]
 
 
