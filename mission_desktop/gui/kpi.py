@@ -67,7 +67,11 @@ UNCLEAR_COLOUR = "#555555"
 
 
 def format_number(value: float) -> str:
-    """'2.10', '12.3', '1,234'; negative with a real minus sign ('−0.14'), never '−0.00'."""
+    """'2.10', '12.3', '1,234'; negative with a real minus sign ('−0.14'), never '−0.00'.
+
+    Not :func:`mission_desktop.report.tables.fmt_number` on purpose: that one writes the
+    ASCII '-' and '1.23m' for CSV and the command line; on screen a minus must not read as
+    a dash, and thousands stay whole ('1,234,567')."""
     a = abs(value)
     if a < 0.005:
         return "0.00"

@@ -4,23 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from ..models import (
     Column,
-    ListTableModel,
     ScenarioDocument,
     describe_routes,
     fmt_number,
@@ -29,9 +24,17 @@ from ..models import (
     rename_cohort,
     unique_id,
 )
-from .common import InlineProblem, ListEditor, a11y, mark_invalid, problem_text
+from .common import (
+    InlineProblem,
+    ListDetailPanel,
+    a11y,
+    mark_invalid,
+    problem_text,
+    routes_editor,
+    show_list,
+)
 from .schedules import ArrivalProfileEditor, parse_profile
-from .services import _store_text, new_route, route_columns
+from .services import _store_text
 
 
 def _store_priority(item: dict[str, Any], value: Any, path: str) -> None:
@@ -78,25 +81,18 @@ def cohort_columns(document: ScenarioDocument) -> list[Column]:
     ]
 
 
-class CohortsPanel(QWidget):
+class CohortsPanel(ListDetailPanel):
     def __init__(self, document: ScenarioDocument, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.document = document
-        self.row = -1
-        layout = QVBoxLayout(self)
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
-        layout.addWidget(splitter)
-        self.model = ListTableModel(document, "cohorts", cohort_columns(document), "cohort", self)
-        self.table = ListEditor(self.model, "Cohorts", self._new_cohort, self)
-        splitter.addWidget(self.table)
-
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        self.detail = QGroupBox("Selected cohort", scroll)
-        scroll.setWidget(self.detail)
-        splitter.addWidget(scroll)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 3)
+        super().__init__(
+            document,
+            "cohorts",
+            cohort_columns(document),
+            "cohort",
+            "Cohorts",
+            self._new_cohort,
+            3,
+            parent,
+        )
         box = QVBoxLayout(self.detail)
 
         box.addWidget(
@@ -113,16 +109,8 @@ class CohortsPanel(QWidget):
         box.addWidget(
             QLabel("<b>Entry</b> — where people first arrive (shares sum to 1)", self.detail)
         )
-        self.entry_model = ListTableModel(
-            document, "", route_columns(document), "entry point", self
-        )
-        self.entry = ListEditor(
-            self.entry_model,
-            "Entry points",
-            lambda: new_route(document, self.entry_model._items),
-            self.detail,
-        )
-        self.entry.setMinimumHeight(140)
+        self.entry = routes_editor(document, self, self.detail, "Entry points", "entry point")
+        self.entry_model = self.entry.model
         box.addWidget(self.entry)
 
         box.addWidget(
@@ -156,22 +144,14 @@ class CohortsPanel(QWidget):
         row.addWidget(self.remove_override)
         form.addRow("After service:", row)
         box.addLayout(form)
-        self.override_model = ListTableModel(document, "", route_columns(document), "route", self)
-        self.overrides = ListEditor(
-            self.override_model,
-            "Route override",
-            lambda: new_route(document, self.override_model._items),
-            self.detail,
-        )
-        self.overrides.setMinimumHeight(140)
+        self.overrides = routes_editor(document, self, self.detail, "Route override")
+        self.override_model = self.overrides.model
         box.addWidget(self.overrides)
         self.banner = InlineProblem(self.detail)
         box.addWidget(self.banner)
         box.addStretch(1)
 
-        self.table.current_row_changed.connect(self.show_cohort)
-        document.scenario_changed.connect(lambda _s: self.show_cohort(self.table.current_row()))
-        self.table.select_row(0)
+        self.follow_selection(self.show_cohort)
 
     def show_cohort(self, row: int) -> None:
         scenario = self.document.scenario
@@ -190,9 +170,7 @@ class CohortsPanel(QWidget):
         )
         mark_invalid(self.profile.multipliers, None)
         self.profile_problem.clear()
-        path = f"cohorts[{row}].entry"
-        if self.entry_model.list_path != path:
-            self.entry_model.set_list_path(path)
+        show_list(self.entry_model, f"cohorts[{row}].entry")
         current = self.override_service.currentData()
         self.override_service.blockSignals(True)
         self.override_service.clear()
@@ -242,9 +220,7 @@ class CohortsPanel(QWidget):
         self.add_override.setEnabled(not has)
         self.remove_override.setEnabled(has)
         self.overrides.setEnabled(has)
-        path = f"cohorts[{self.row}].routes.{sid}" if has else ""
-        if self.override_model.list_path != path:
-            self.override_model.set_list_path(path)
+        show_list(self.override_model, f"cohorts[{self.row}].routes.{sid}" if has else "")
 
     def _on_override_service(self, _i: int) -> None:
         self._show_override()

@@ -11,10 +11,13 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QComboBox,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QScrollArea,
+    QSplitter,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -25,7 +28,14 @@ from PySide6.QtWidgets import (
 
 from mission_desktop.model import Problem
 
-from ..models import ListTableModel, path_startswith
+from ..models import (
+    Column,
+    ListTableModel,
+    ScenarioDocument,
+    fmt_number,
+    parse_number,
+    path_startswith,
+)
 
 #: Vermillion from the Okabe–Ito palette for a problem field's outline (3.9:1 on white, above
 #: the 3:1 that WCAG asks of a control's border); always together with an icon and words.
@@ -380,3 +390,105 @@ class ListEditor(QWidget):
         if row < 0:
             return
         self.model.remove_item(row)
+
+
+def show_list(model: ListTableModel, path: str) -> None:
+    """Point a nested list's table at ``path``, unless it shows that list already (pointing
+    it again would reset the table for nothing)."""
+    if model.list_path != path:
+        model.set_list_path(path)
+
+
+# --------------------------------------------------------------------------- routes
+
+
+def route_columns(document: ScenarioDocument) -> list[Column]:
+    def store_to(item: dict[str, Any], value: Any, path: str) -> None:
+        item["to"] = str(value).strip()
+
+    def store_p(item: dict[str, Any], value: Any, path: str) -> None:
+        item["p"] = parse_number(value, path)
+
+    def ids() -> tuple[str, ...]:
+        return tuple(s.id for s in document.scenario.services)
+
+    return [
+        Column(
+            "to", "To service", lambda r: r["to"], store_to, "Where people go next", choices=ids
+        ),
+        Column(
+            "p",
+            "Probability",
+            lambda r: fmt_number(r["p"]),
+            store_p,
+            "Share of people who go there (0 to 1); the rest leave",
+        ),
+    ]
+
+
+def new_route(document: ScenarioDocument, taken: list[dict[str, Any]]) -> dict[str, Any] | None:
+    used = {r["to"] for r in taken}
+    for s in document.scenario.services:
+        if s.id not in used:
+            return {"to": s.id, "p": 0}
+    return {"to": document.scenario.services[0].id, "p": 0}
+
+
+def routes_editor(
+    document: ScenarioDocument,
+    owner: QWidget,
+    parent: QWidget,
+    title: str,
+    noun: str = "route",
+    min_height: int = 140,
+) -> ListEditor:
+    """A table of routes (to a service, with a probability) over a list the caller points it
+    at with :func:`show_list`; its model (``.model``) belongs to ``owner``."""
+    model = ListTableModel(document, "", route_columns(document), noun, owner)
+    editor = ListEditor(model, title, lambda: new_route(document, model._items), parent)
+    editor.setMinimumHeight(min_height)
+    return editor
+
+
+# --------------------------------------------------------------------------- panels
+
+
+class ListDetailPanel(QWidget):
+    """A table of the scenario's items (``self.table`` over ``self.model``) above a scrolling
+    group box (``self.detail``) for the one selected, whose number is ``self.row``."""
+
+    def __init__(
+        self,
+        document: ScenarioDocument,
+        list_path: str,
+        columns: Sequence[Column],
+        noun: str,
+        title: str,
+        new_item: Callable[[], dict[str, Any] | None],
+        detail_stretch: int,
+        parent: QWidget | None = None,
+    ):
+        super().__init__(parent)
+        self.document = document
+        self.row = -1
+        layout = QVBoxLayout(self)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        layout.addWidget(splitter)
+        self.model = ListTableModel(document, list_path, columns, noun, self)
+        self.table = ListEditor(self.model, title, new_item, self)
+        splitter.addWidget(self.table)
+
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        self.detail = QGroupBox(f"Selected {noun}", scroll)
+        scroll.setWidget(self.detail)
+        splitter.addWidget(scroll)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, detail_stretch)
+
+    def follow_selection(self, show: Callable[[int], None]) -> None:
+        """Show the selected item now and whenever the selection or the scenario changes
+        (call once the detail is built)."""
+        self.table.current_row_changed.connect(show)
+        self.document.scenario_changed.connect(lambda _s: show(self.table.current_row()))
+        self.table.select_row(0)

@@ -19,7 +19,7 @@ from ..models import (
     unique_id,
     value_problem,
 )
-from .common import ListEditor
+from .common import ListEditor, show_list
 from .services import _store_text
 
 OPERATIONS = ("set", "add", "multiply")
@@ -228,9 +228,7 @@ class PoliciesPanel(QWidget):
             return
         self.detail.setEnabled(True)
         self.detail.setTitle(f"Changes of {policies[row].name} ({policies[row].id})")
-        path = f"policies[{row}].changes"
-        if self.changes_model.list_path != path:
-            self.changes_model.set_list_path(path)
+        show_list(self.changes_model, f"policies[{row}].changes")
 
     def _new_policy(self) -> dict[str, Any]:
         scenario = self.document.scenario

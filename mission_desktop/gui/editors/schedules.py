@@ -103,10 +103,100 @@ def _preview_plot(parent: QWidget, name: str, tip: str) -> pg.PlotWidget:
     return plot
 
 
+# --------------------------------------------------------------------------- the common part
+
+
+class _CycleEditor(QWidget):
+    """What the capacity schedule and the arrival profile editors share: a tick box that
+    switches the cycle on (``self.enabled``), the period it repeats over (``self.period``, in
+    ``self.form``), a preview plot and a summary in words.
+
+    ``self._cycle`` is the scenario's value shown (a dict with a ``period``) or None when
+    switched off; a subclass builds its own fields between the period and the preview
+    (:meth:`_add_preview`), and says what is new when ticked and how to emit its value.
+    """
+
+    def __init__(
+        self,
+        parent: QWidget | None,
+        tick: tuple[str, str, str],
+        period: tuple[str, str, str],
+    ):
+        """``tick`` and ``period``: (label with its shortcut, accessible name, tooltip)."""
+        super().__init__(parent)
+        self._cycle: dict[str, Any] | None = None
+        self._unit = "day"
+        layout = self._layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        label, name, tip = tick
+        self.enabled = QCheckBox(label, self)
+        a11y(self.enabled, name, tip)
+        self.enabled.toggled.connect(self._on_enabled)
+        layout.addWidget(self.enabled)
+
+        self.form = QFormLayout()
+        label, name, tip = period
+        self.period = QDoubleSpinBox(self)
+        self.period.setRange(0, 1e9)
+        self.period.setDecimals(3)
+        self.period.setKeyboardTracking(False)
+        a11y(self.period, name, tip)
+        self.period.editingFinished.connect(self._on_period)
+        self.form.addRow(label, self.period)
+        layout.addLayout(self.form)
+
+    def _add_preview(self, plot: pg.PlotWidget) -> None:
+        """Add the preview plot and the summary under it, then show the (empty) value."""
+        self.plot = plot
+        self._layout.addWidget(plot)
+        self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
+        self._layout.addWidget(self.summary)
+        self._refresh()
+
+    # ----------------------------------------------------------------- for subclasses
+    def _new_cycle(self, period: float, n: int) -> dict[str, Any]:
+        """The value when the cycle is ticked on: ``period`` and ``n`` from :func:`default_cycle`."""
+        raise NotImplementedError
+
+    def _emit(self) -> None:
+        raise NotImplementedError
+
+    def _refresh(self) -> None:
+        raise NotImplementedError
+
+    # ----------------------------------------------------------------- shared
+    def _period_value(self) -> Any:
+        """The period as shown (see :func:`spin_value`)."""
+        return spin_value(self.period, (self._cycle or {}).get("period"))
+
+    def _show_cycle(self) -> tuple[bool, str]:
+        """Show whether the cycle is on and its period; return that and the plural unit."""
+        on = self._cycle is not None
+        unit = plural_unit(self._unit)
+        self.enabled.blockSignals(True)
+        self.enabled.setChecked(on)
+        self.enabled.blockSignals(False)
+        self.period.setSuffix(f" {unit}")
+        self.period.blockSignals(True)
+        self.period.setValue(float(self._cycle["period"]) if on else default_cycle(self._unit)[0])
+        self.period.blockSignals(False)
+        return on, unit
+
+    def _on_enabled(self, checked: bool) -> None:
+        self._cycle = self._new_cycle(*default_cycle(self._unit)) if checked else None
+        self._refresh()
+        self._emit()
+
+    def _on_period(self) -> None:
+        if self._cycle is not None:
+            self._emit()
+
+
 # --------------------------------------------------------------------------- capacity schedule
 
 
-class CapacityScheduleEditor(QWidget):
+class CapacityScheduleEditor(_CycleEditor):
     """A repeating capacity schedule: a period and (from offset, capacity) steps.
 
     Emits :attr:`schedule_changed` with ``{"period": ..., "steps": [[offset, capacity]...]}``
@@ -116,31 +206,21 @@ class CapacityScheduleEditor(QWidget):
     schedule_changed = Signal(object)
 
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self._schedule: dict[str, Any] | None = None
-        self._unit = "day"
-        self._capacity: int | None = 1
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-
-        self.enabled = QCheckBox("Capacity &changes over a repeating cycle", self)
-        a11y(
-            self.enabled,
-            "Capacity changes over a repeating cycle",
-            "Tick to set shifts: the number of servers from each point of a repeating cycle",
+        super().__init__(
+            parent,
+            (
+                "Capacity &changes over a repeating cycle",
+                "Capacity changes over a repeating cycle",
+                "Tick to set shifts: the number of servers from each point of a repeating cycle",
+            ),
+            (
+                "Schedule &repeats every:",
+                "Schedule repeats every",
+                "Length of the cycle the schedule repeats",
+            ),
         )
-        self.enabled.toggled.connect(self._on_enabled)
-        layout.addWidget(self.enabled)
-
-        form = self.form = QFormLayout()
-        self.period = QDoubleSpinBox(self)
-        self.period.setRange(0, 1e9)
-        self.period.setDecimals(3)
-        self.period.setKeyboardTracking(False)
-        a11y(self.period, "Schedule repeats every", "Length of the cycle the schedule repeats")
-        self.period.editingFinished.connect(self._on_period)
-        form.addRow("Schedule &repeats every:", self.period)
-        layout.addLayout(form)
+        self._capacity: int | None = 1
+        layout = self._layout
 
         self.table = QTableWidget(0, 2, self)
         self.table.verticalHeader().setVisible(False)
@@ -171,21 +251,17 @@ class CapacityScheduleEditor(QWidget):
         buttons.addStretch(1)
         layout.addLayout(buttons)
 
-        self.plot = _preview_plot(
+        plot = _preview_plot(
             self, "Capacity over one cycle", "Servers over one cycle of the schedule"
         )
-        self.curve = self.plot.plot([], [], pen=pg.mkPen("#0072B2", width=2))
-        layout.addWidget(self.plot)
-        self.summary = QLabel(self)
-        self.summary.setWordWrap(True)
-        layout.addWidget(self.summary)
-        self._refresh()
+        self.curve = plot.plot([], [], pen=pg.mkPen("#0072B2", width=2))
+        self._add_preview(plot)
 
     # ----------------------------------------------------------------- public
     def set_schedule(
         self, schedule: dict[str, Any] | None, time_unit: str = "day", capacity: int | None = 1
     ) -> None:
-        self._schedule = (
+        self._cycle = (
             None
             if schedule is None
             else {
@@ -205,8 +281,7 @@ class CapacityScheduleEditor(QWidget):
         for row in range(self.table.rowCount()):
             cells = [self.table.item(row, c) for c in (0, 1)]
             steps.append([c.text().strip() if c is not None else "" for c in cells])
-        old = (self._schedule or {}).get("period")
-        return {"period": spin_value(self.period, old), "steps": steps}
+        return {"period": self._period_value(), "steps": steps}
 
     def add_step(self) -> None:
         if not self.enabled.isChecked():
@@ -249,19 +324,11 @@ class CapacityScheduleEditor(QWidget):
             self.table.setItem(row, col, item)
 
     def _refresh(self) -> None:
-        sched = self._schedule
-        unit = plural_unit(self._unit)
-        on = sched is not None
-        self.enabled.blockSignals(True)
-        self.enabled.setChecked(on)
-        self.enabled.blockSignals(False)
+        sched = self._cycle
+        on, unit = self._show_cycle()
         self.table.setHorizontalHeaderLabels(
             [f"From ({unit} into the cycle)", "Capacity (servers)"]
         )
-        self.period.setSuffix(f" {unit}")
-        self.period.blockSignals(True)
-        self.period.setValue(float(sched["period"]) if on else default_cycle(self._unit)[0])
-        self.period.blockSignals(False)
         self.table.blockSignals(True)
         self.table.setRowCount(0)
         for offset, capacity in (sched or {}).get("steps", []):
@@ -276,7 +343,7 @@ class CapacityScheduleEditor(QWidget):
         self._refresh_preview()
 
     def _refresh_preview(self) -> None:
-        sched = self._schedule
+        sched = self._cycle
         if sched is None:
             self.curve.setData([], [])
             self.summary.setText(
@@ -304,18 +371,8 @@ class CapacityScheduleEditor(QWidget):
         )
         self.plot.setAccessibleDescription(self.summary.text())
 
-    def _on_enabled(self, checked: bool) -> None:
-        if checked:
-            period, _n = default_cycle(self._unit)
-            self._schedule = {"period": period, "steps": [[0, self._capacity or 1]]}
-        else:
-            self._schedule = None
-        self._refresh()
-        self.schedule_changed.emit(self.value())
-
-    def _on_period(self) -> None:
-        if self._schedule is not None:
-            self._emit()
+    def _new_cycle(self, period: float, n: int) -> dict[str, Any]:
+        return {"period": period, "steps": [[0, self._capacity or 1]]}
 
     def _emit(self) -> None:
         self.schedule_changed.emit(self.value())
@@ -324,7 +381,7 @@ class CapacityScheduleEditor(QWidget):
 # --------------------------------------------------------------------------- arrival profile
 
 
-class ArrivalProfileEditor(QWidget):
+class ArrivalProfileEditor(_CycleEditor):
     """A cohort's arrival profile: a period and multipliers of the rate, one per equal slice.
 
     Emits :attr:`profile_changed` with ``{"period": ..., "multipliers": "1.2, 1, ..."}``
@@ -334,28 +391,19 @@ class ArrivalProfileEditor(QWidget):
     profile_changed = Signal(object)
 
     def __init__(self, parent: QWidget | None = None):
-        super().__init__(parent)
-        self._profile: dict[str, Any] | None = None
-        self._unit = "day"
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.enabled = QCheckBox("Arrivals &vary over a repeating cycle", self)
-        a11y(
-            self.enabled,
-            "Arrivals vary over a repeating cycle",
-            "Tick to set busy and quiet times: the rate is multiplied by one number per slice",
+        super().__init__(
+            parent,
+            (
+                "Arrivals &vary over a repeating cycle",
+                "Arrivals vary over a repeating cycle",
+                "Tick to set busy and quiet times: the rate is multiplied by one number per slice",
+            ),
+            (
+                "Profile re&peats every:",
+                "Profile repeats every",
+                "Length of the cycle the profile repeats",
+            ),
         )
-        self.enabled.toggled.connect(self._on_enabled)
-        layout.addWidget(self.enabled)
-
-        form = self.form = QFormLayout()
-        self.period = QDoubleSpinBox(self)
-        self.period.setRange(0, 1e9)
-        self.period.setDecimals(3)
-        self.period.setKeyboardTracking(False)
-        a11y(self.period, "Profile repeats every", "Length of the cycle the profile repeats")
-        self.period.editingFinished.connect(self._on_period)
-        form.addRow("Profile re&peats every:", self.period)
         self.multipliers = QLineEdit(self)
         self.multipliers.setPlaceholderText("e.g. 1.2, 1, 1, 1, 1, 0.6, 0.5")
         a11y(
@@ -365,27 +413,22 @@ class ArrivalProfileEditor(QWidget):
             "2 means twice the arrival rate, 0 means nobody arrives",
         )
         self.multipliers.editingFinished.connect(self._on_multipliers)
-        form.addRow("Rate &multipliers:", self.multipliers)
-        layout.addLayout(form)
+        self.form.addRow("Rate &multipliers:", self.multipliers)
 
-        self.plot = _preview_plot(
+        plot = _preview_plot(
             self, "Arrival profile preview", "Each slice's rate multiplier; the line marks 1"
         )
         self.bars = pg.BarGraphItem(x=[], height=[], width=1, brush="#56B4E9", pen="#0072B2")
-        self.plot.addItem(self.bars)
+        plot.addItem(self.bars)
         self.one_line = pg.InfiniteLine(
             pos=1, angle=0, pen=pg.mkPen("#000000", width=1, style=Qt.PenStyle.DashLine)
         )
-        self.plot.addItem(self.one_line)
-        layout.addWidget(self.plot)
-        self.summary = QLabel(self)
-        self.summary.setWordWrap(True)
-        layout.addWidget(self.summary)
-        self._refresh()
+        plot.addItem(self.one_line)
+        self._add_preview(plot)
 
     # ----------------------------------------------------------------- public
     def set_profile(self, profile: dict[str, Any] | None, time_unit: str = "day") -> None:
-        self._profile = (
+        self._cycle = (
             None
             if profile is None
             else {
@@ -399,21 +442,12 @@ class ArrivalProfileEditor(QWidget):
     def value(self) -> dict[str, Any] | None:
         if not self.enabled.isChecked():
             return None
-        old = (self._profile or {}).get("period")
-        return {"period": spin_value(self.period, old), "multipliers": self.multipliers.text()}
+        return {"period": self._period_value(), "multipliers": self.multipliers.text()}
 
     # ----------------------------------------------------------------- internals
     def _refresh(self) -> None:
-        prof = self._profile
-        on = prof is not None
-        unit = plural_unit(self._unit)
-        self.enabled.blockSignals(True)
-        self.enabled.setChecked(on)
-        self.enabled.blockSignals(False)
-        self.period.setSuffix(f" {unit}")
-        self.period.blockSignals(True)
-        self.period.setValue(float(prof["period"]) if on else default_cycle(self._unit)[0])
-        self.period.blockSignals(False)
+        prof = self._cycle
+        on, unit = self._show_cycle()
         self.multipliers.setText(
             ", ".join(fmt_number(m) for m in prof["multipliers"]) if on else ""
         )
@@ -447,22 +481,15 @@ class ArrivalProfileEditor(QWidget):
         )
         self.plot.setAccessibleDescription(self.summary.text())
 
-    def _on_enabled(self, checked: bool) -> None:
-        if checked:
-            period, n = default_cycle(self._unit)
-            self._profile = {"period": period, "multipliers": [1.0] * n}
-        else:
-            self._profile = None
-        self._refresh()
+    def _new_cycle(self, period: float, n: int) -> dict[str, Any]:
+        return {"period": period, "multipliers": [1.0] * n}
+
+    def _emit(self) -> None:
         self.profile_changed.emit(self.value())
 
-    def _on_period(self) -> None:
-        if self._profile is not None:
-            self.profile_changed.emit(self.value())
-
     def _on_multipliers(self) -> None:
-        if self._profile is None:
+        if self._cycle is None:
             return
-        shown = ", ".join(fmt_number(m) for m in self._profile["multipliers"])
+        shown = ", ".join(fmt_number(m) for m in self._cycle["multipliers"])
         if self.multipliers.text().strip() != shown:
-            self.profile_changed.emit(self.value())
+            self._emit()

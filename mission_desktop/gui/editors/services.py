@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
-    QGroupBox,
     QLabel,
-    QScrollArea,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
 
 from ..models import (
     Column,
-    ListTableModel,
     ScenarioDocument,
     describe_distribution,
     fmt_number,
@@ -31,7 +27,15 @@ from ..models import (
     unique_id,
     value_problem,
 )
-from .common import FieldProblems, InlineProblem, ListEditor, a11y, spin_value
+from .common import (
+    FieldProblems,
+    InlineProblem,
+    ListDetailPanel,
+    a11y,
+    routes_editor,
+    show_list,
+    spin_value,
+)
 from .distribution import DistributionEditor
 from .schedules import CapacityScheduleEditor, parse_schedule
 
@@ -137,64 +141,20 @@ def service_columns(document: ScenarioDocument) -> list[Column]:
     ]
 
 
-def route_columns(document: ScenarioDocument) -> list[Column]:
-    def store_to(item: dict[str, Any], value: Any, path: str) -> None:
-        item["to"] = str(value).strip()
-
-    def store_p(item: dict[str, Any], value: Any, path: str) -> None:
-        item["p"] = parse_number(value, path)
-
-    def ids() -> tuple[str, ...]:
-        return tuple(s.id for s in document.scenario.services)
-
-    return [
-        Column(
-            "to", "To service", lambda r: r["to"], store_to, "Where people go next", choices=ids
-        ),
-        Column(
-            "p",
-            "Probability",
-            lambda r: fmt_number(r["p"]),
-            store_p,
-            "Share of people who go there (0 to 1); the rest leave",
-        ),
-    ]
-
-
-def new_route(document: ScenarioDocument, taken: list[dict[str, Any]]) -> dict[str, Any] | None:
-    used = {r["to"] for r in taken}
-    for s in document.scenario.services:
-        if s.id not in used:
-            return {"to": s.id, "p": 0}
-    return {"to": document.scenario.services[0].id, "p": 0}
-
-
-class ServicesPanel(QWidget):
+class ServicesPanel(ListDetailPanel):
     def __init__(self, document: ScenarioDocument, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.document = document
-        self.row = -1
-        layout = QVBoxLayout(self)
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
-        layout.addWidget(splitter)
-
-        self.model = ListTableModel(
-            document, "services", service_columns(document), "service", self
+        super().__init__(
+            document,
+            "services",
+            service_columns(document),
+            "service",
+            "Services",
+            self._new_service,
+            2,
+            parent,
         )
-        self.table = ListEditor(self.model, "Services", self._new_service, self)
-        splitter.addWidget(self.table)
-
-        scroll = QScrollArea(self)
-        scroll.setWidgetResizable(True)
-        self.detail = QGroupBox("Selected service", scroll)
-        scroll.setWidget(self.detail)
-        splitter.addWidget(scroll)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 2)
         self._build_detail()
-        self.table.current_row_changed.connect(self.show_service)
-        document.scenario_changed.connect(lambda _s: self.show_service(self.table.current_row()))
-        self.table.select_row(0)
+        self.follow_selection(self.show_service)
 
     # ----------------------------------------------------------------- building
     def _build_detail(self) -> None:
@@ -205,33 +165,21 @@ class ServicesPanel(QWidget):
         form = QFormLayout()
         box.addLayout(form)
 
-        def prefix() -> str:
-            return f"services[{self.row}]" if self.row >= 0 else ""
-
         self.service_time = DistributionEditor("Service time", parent=self.detail)
         self.service_time.distribution_changed.connect(
             lambda d: self._set_field("service_time", d, "service time")
         )
-        st_problem = InlineProblem(self.detail)
-        box.addWidget(QLabel("<b>Service time</b>", self.detail))
-        box.addWidget(self.service_time)
-        box.addWidget(st_problem)
-        self.problems.add(
-            lambda: f"{prefix()}.service_time" if prefix() else "", self.service_time, st_problem
-        )
+        self._add_section(box, self.service_time, "service_time", "<b>Service time</b>")
 
         self.patience = DistributionEditor("Patience", optional=True, parent=self.detail)
         self.patience.distribution_changed.connect(
             lambda d: self._set_field("patience", d, "patience")
         )
-        pa_problem = InlineProblem(self.detail)
-        box.addWidget(
-            QLabel("<b>Patience</b> (how long people wait before giving up)", self.detail)
-        )
-        box.addWidget(self.patience)
-        box.addWidget(pa_problem)
-        self.problems.add(
-            lambda: f"{prefix()}.patience" if prefix() else "", self.patience, pa_problem
+        self._add_section(
+            box,
+            self.patience,
+            "patience",
+            "<b>Patience</b> (how long people wait before giving up)",
         )
 
         form2 = QFormLayout()
@@ -246,14 +194,12 @@ class ServicesPanel(QWidget):
         ab_problem = InlineProblem(self.detail)
         form2.addRow("People who give up &go to:", self.abandon_to)
         form2.addRow("", ab_problem)
-        self.problems.add(
-            lambda: f"{prefix()}.abandon_to" if prefix() else "", self.abandon_to, ab_problem
-        )
+        self.problems.add(self._path("abandon_to"), self.abandon_to, ab_problem)
 
         self.cost_server = self._spin(
-            "Cost per server per time unit", form2, "cost.per_server_per_time", prefix, 1e12
+            "Cost per server per time unit", form2, "cost.per_server_per_time", 1e12
         )
-        self.cost_case = self._spin("Cost per case", form2, "cost.per_case", prefix, 1e12)
+        self.cost_case = self._spin("Cost per case", form2, "cost.per_case", 1e12)
 
         self.has_target = QCheckBox("Has a service &target", self.detail)
         a11y(
@@ -263,45 +209,51 @@ class ServicesPanel(QWidget):
         )
         self.has_target.toggled.connect(self._on_target)
         form2.addRow(self.has_target)
-        self.target_wait = self._spin("Target: wait at most", form2, "target.wait", prefix, 1e9)
-        self.target_within = self._spin(
-            "Target: share of people (%)", form2, "target.within", prefix, 100
-        )
+        self.target_wait = self._spin("Target: wait at most", form2, "target.wait", 1e9)
+        self.target_within = self._spin("Target: share of people (%)", form2, "target.within", 100)
 
         box.addWidget(
             QLabel("<b>Capacity schedule</b> — shifts: servers over a repeating cycle", self.detail)
         )
         self.capacity_schedule = CapacityScheduleEditor(self.detail)
         self.capacity_schedule.schedule_changed.connect(self._on_schedule)
-        cs_problem = InlineProblem(self.detail)
-        box.addWidget(self.capacity_schedule)
-        box.addWidget(cs_problem)
-        self.problems.add(
-            lambda: f"{prefix()}.capacity_schedule" if prefix() else "",
-            self.capacity_schedule.table,
-            cs_problem,
+        self._add_section(
+            box, self.capacity_schedule, "capacity_schedule", target=self.capacity_schedule.table
         )
 
         box.addWidget(QLabel("<b>Routes</b> — where people go after this service", self.detail))
-        self.routes_model = ListTableModel(
-            self.document, "", route_columns(self.document), "route", self
+        self.routes = routes_editor(
+            self.document, self, self.detail, "Routes after this service", min_height=160
         )
-        self.routes = ListEditor(
-            self.routes_model,
-            "Routes after this service",
-            lambda: new_route(self.document, self.routes_model._items),
-            self.detail,
-        )
-        self.routes.setMinimumHeight(160)
+        self.routes_model = self.routes.model
         box.addWidget(self.routes)
         self.leaving = QLabel(self.detail)
         box.addWidget(self.leaving)
         box.addStretch(1)
         self.detail_form = form
 
-    def _spin(
-        self, label: str, form: QFormLayout, key: str, prefix, maximum: float
-    ) -> QDoubleSpinBox:
+    def _path(self, key: str) -> Callable[[], str]:
+        """The path of the selected service's field ``key`` ('' with none selected)."""
+        return lambda: f"services[{self.row}].{key}" if self.row >= 0 else ""
+
+    def _add_section(
+        self,
+        box: QVBoxLayout,
+        editor: QWidget,
+        key: str,
+        heading: str = "",
+        target: QWidget | None = None,
+    ) -> None:
+        """An editor under its heading with its problem line below; the problems at ``key``
+        are shown there (outlining ``target``, by default the editor)."""
+        problem = InlineProblem(self.detail)
+        if heading:
+            box.addWidget(QLabel(heading, self.detail))
+        box.addWidget(editor)
+        box.addWidget(problem)
+        self.problems.add(self._path(key), target or editor, problem)
+
+    def _spin(self, label: str, form: QFormLayout, key: str, maximum: float) -> QDoubleSpinBox:
         spin = QDoubleSpinBox(self.detail)
         spin.setRange(0, maximum)
         spin.setDecimals(3 if "target" in key else 2)
@@ -311,7 +263,7 @@ class ServicesPanel(QWidget):
         problem = InlineProblem(self.detail)
         form.addRow(label + ":", spin)
         form.addRow("", problem)
-        self.problems.add(lambda: f"{prefix()}.{key}" if prefix() else "", spin, problem)
+        self.problems.add(self._path(key), spin, problem)
         return spin
 
     # ----------------------------------------------------------------- showing
@@ -356,9 +308,7 @@ class ServicesPanel(QWidget):
         self.target_wait.setEnabled(svc.target is not None)
         self.target_within.setEnabled(svc.target is not None)
         self.capacity_schedule.set_schedule(item.get("capacity_schedule"), unit, svc.capacity)
-        path = f"services[{row}].routes"
-        if self.routes_model.list_path != path:
-            self.routes_model.set_list_path(path)
+        show_list(self.routes_model, f"services[{row}].routes")
         leave = 1 - sum(r.p for r in svc.routes)
         self.leaving.setText(f"The rest leave the system: {max(leave, 0):.0%} of people.")
         self.problems.clear()
