@@ -15,8 +15,16 @@ APP_NAME = "Mission Desktop"
 ORGANISATION = "Mission Desktop"
 ORGANISATION_DOMAIN = "mission-desktop.invalid"
 
-#: The example scenarios shipped with the app (repository / package ``scenarios`` folder).
-SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+
+def _scenarios_dir() -> Path:
+    """The example scenarios shipped with the app: the source tree's ``scenarios`` folder
+    (editable install), else where a wheel installs them (``<prefix>/share/mission-desktop``)."""
+    source = Path(__file__).resolve().parents[2] / "scenarios"
+    installed = Path(sys.prefix) / "share" / "mission-desktop" / "scenarios"
+    return source if source.is_dir() or not installed.is_dir() else installed
+
+
+SCENARIOS_DIR = _scenarios_dir()
 
 
 def application(argv: list[str] | None = None) -> QApplication:
