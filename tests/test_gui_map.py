@@ -9,11 +9,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt  # noqa: E402
-from PySide6.QtGui import QMouseEvent  # noqa: E402
+from PySide6.QtGui import QImage, QMouseEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from mission_desktop.gui.service_map import (  # noqa: E402
     CohortNode,
+    MapKey,
     ServiceMapView,
     auto_layout,
     format_probability,
@@ -262,3 +263,47 @@ def test_map_fits_the_view_when_set_and_resized(qtbot, view):
     # and fills the view: not a postage stamp in the middle
     v = visible()
     assert items.width() > 0.8 * v.width() or items.height() > 0.8 * v.height()
+
+
+def test_legend_can_be_hidden_and_the_map_is_then_drawn_larger(qtbot, view, tmp_path):
+    view.resize(1400, 500)  # short and wide, as above the plots in the Run tab
+    view.set_scenario(_bundled("hospital_discharge.mission.json"))
+    assert view.legend_shown
+    with_legend = view.transform().m11()
+    assert view.content_rect() == view.scene().itemsBoundingRect()
+    view.show_legend(False)
+    assert not view.legend_shown and not view._legend.isVisible()
+    # fitted without it: the nodes, routes and cohorts only, drawn larger
+    assert view.content_rect().height() < view.scene().itemsBoundingRect().height()
+    assert view.transform().m11() > 1.2 * with_legend
+    # still hidden after another scenario is shown
+    view.set_scenario(_bundled("hospital_discharge.mission.json"))
+    assert not view._legend.isVisible()
+    assert view.department_colours and all(
+        c.startswith("#") for c in view.department_colours.values()
+    )
+    # an exported map still explains itself (the legend is drawn into the PNG)
+    path = tmp_path / "map.png"
+    assert view.export_png(str(path), scale=1.0)
+    image = QImage(str(path))
+    assert image.height() >= view.scene().itemsBoundingRect().height()
+    assert not view._legend.isVisible()
+    view.show_legend(True)
+    assert view._legend.isVisible() and view.content_rect() == view.scene().itemsBoundingRect()
+
+
+def test_map_key_names_every_colour_in_words(qtbot):
+    key = MapKey()
+    qtbot.addWidget(key)
+    key.set_departments({"Health": "#0072B2", "Social care": "#009E73"})
+    assert key.text() == (
+        "queue: none · light · building · heavy · severe   ▨ blocked   Health Social care"
+    )
+    assert "blocked servers" in key.toolTip() and "department: Health" in key.toolTip()
+    assert key.accessibleName() == "Map key" and "severe" in key.accessibleDescription()
+    key.resize(key.sizeHint())
+    key.show()
+    one_line = key.heightForWidth(key.sizeHint().width())
+    assert key.heightForWidth(200) > one_line  # narrow: it wraps rather than clips
+    key.set_departments({})
+    assert "Health" not in key.text()

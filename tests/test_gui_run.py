@@ -9,7 +9,8 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
-from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtCore import Qt, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from mission_desktop.gui import worker as w  # noqa: E402
 from mission_desktop.gui.kpi import (  # noqa: E402
@@ -453,3 +454,101 @@ def test_destroying_the_view_cancels_its_run(qtbot):
     qtbot.wait(50)
     thread.join(1.0)
     assert not thread.is_alive()
+
+
+def test_a_run_too_large_says_why_in_a_banner_that_blocks_nothing(qtbot, view):
+    # about 1e15 events: the engine refuses it at once, with a ScenarioError in plain words
+    view.set_scenario(make_scenario(horizon=1e6, rate=1e9))
+    qtbot.waitExposed(view)
+    assert not view.problem_banner.isVisible() and view.problem_text() == ""
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick():
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    timer.start()
+    last[0] = time.perf_counter()
+    failed = []
+    view.run_failed.connect(failed.append)
+    view.run_action.trigger()
+    qtbot.waitUntil(view.problem_banner.isVisible, timeout=5_000)
+    timer.stop()
+    text = view.problem_label.text()
+    assert "events" in text and "would simulate about 1e+15" in text
+    assert text == view.problem_text() == failed[0]
+    # the problems' own words: no traceback, no class names, no section prefix
+    for word in ("Traceback", "ScenarioError", "Error", "run: variant"):
+        assert word not in text, word
+    assert view.problem_label.accessibleName() == "Run problem"
+    assert view.problem_banner.accessibleName() == "Run problem"
+    assert "see the message above the plots" in view.progress_label.text()
+    assert view.controller.state == w.FAILED
+    # nothing modal, and the event loop kept turning while the run was refused
+    assert QApplication.activeModalWidget() is None
+    assert gaps and max(gaps) < 0.25, max(gaps)
+    # dismissed with its button; gone too when a run starts or another scenario is shown
+    qtbot.mouseClick(view.problem_dismiss, Qt.MouseButton.LeftButton)
+    assert not view.problem_banner.isVisible() and view.problem_text() == ""
+    view.show_problem("something")
+    view.set_scenario(make_scenario())
+    assert not view.problem_banner.isVisible()
+
+
+def test_problem_words_keep_a_precise_place_and_drop_a_section_name():
+    from mission_desktop.model.errors import Problem, ScenarioError
+
+    error = ScenarioError(
+        [
+            Problem("run", "variant 'x' would simulate about 4e+11 events"),
+            Problem("services[1].capacity", "must be at least 1"),
+        ]
+    )
+    assert w.describe_error(error) == (
+        "The scenario cannot be run:\n"
+        "• variant 'x' would simulate about 4e+11 events\n"
+        "• services[1].capacity: must be at least 1"
+    )
+    assert w.describe_error(RuntimeError("disk on fire")) == (
+        "The simulation stopped with an error: disk on fire"
+    )
+
+
+def _bundled(name: str):
+    from mission_desktop.model import load_scenario
+
+    root = os.path.join(os.path.dirname(__file__), os.pardir, "scenarios", name)
+    return load_scenario(root)
+
+
+def test_run_tab_map_has_a_compact_key_and_a_legible_share(qtbot, view):
+    view.resize(1290, 900)  # the Live tab of a 1600 × 1000 main window
+    view.set_scenario(_bundled("hospital_discharge.mission.json"))
+    qtbot.wait(50)
+    m = view.service_map
+    # the in-scene legend is hidden here (it would shrink the map); a one-line key replaces it
+    assert not m.legend_shown
+    assert view.map_key.isVisible()
+    key = view.map_key.text()
+    assert key.startswith("queue: none · light · building · heavy · severe")
+    assert "▨ blocked" in key and "Social care" in key
+    assert view.map_key.height() < 3 * view.map_key.fontMetrics().height()
+    # the map is fitted without the legend, and drawn (nearly) as wide as the Live tab allows
+    assert m.content_rect().height() < m.scene().itemsBoundingRect().height()
+    widest = (m.viewport().width()) / m.fit_rect().width()
+    assert m.transform().m11() > 0.9 * widest
+    # the map takes a larger share than the old two fifths, and the plots still fit unscrolled
+    sizes = view.live_splitter.sizes()
+    assert sizes[0] / sum(sizes) > 0.42
+    assert not view.plots.scroll.verticalScrollBar().isVisible()
+    # a split the user drags is theirs to keep
+    view.live_splitter.splitterMoved.emit(100, 1)
+    view.live_splitter.setSizes([200, sum(sizes) - 200])
+    view.resize(1300, 780)
+    qtbot.wait(50)
+    assert view.live_splitter.sizes()[0] < 260

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QSlider,
     QSpinBox,
     QSplitter,
+    QStyle,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -37,9 +39,10 @@ from PySide6.QtWidgets import (
 )
 
 from . import worker as w
+from .editors.common import announce
 from .kpi import KpiPanel
 from .plots import LivePlots, baseline_id, plural_unit
-from .service_map import ServiceMapView
+from .service_map import MapKey, ServiceMapView
 
 #: presentation pace range per time unit (simulated units per wall second)
 PACE_RANGES = {
@@ -51,6 +54,14 @@ PACE_RANGES = {
 SLIDER_STEPS = 200
 #: a presentation run should take about this long by default (wall seconds)
 DEFAULT_SHOW_SECONDS = 30.0
+#: the share of the Live tab the service map may take, at least and at most (the plots
+#: keep the rest): within these, the map gets the room it needs to be drawn full width
+MAP_SHARE = (0.35, 0.6)
+#: the run-problem banner: a light warm background with a dark border and dark text
+PROBLEM_BANNER_STYLE = (
+    "#runProblemBanner { background: #FBE3D6; border: 2px solid #D55E00; border-radius: 4px; }"
+    " #runProblemBanner QLabel { color: #111111; background: transparent; }"
+)
 
 
 def format_duration(seconds: float) -> str:
@@ -196,25 +207,85 @@ class RunView(QWidget):
         controls.setFixedWidth(330)
 
         # ------------------------------------------------------------ views
+        # the map here is small: its in-scene legend would shrink it further, so a compact
+        # one-line key sits under it instead (the Map tab keeps the full legend)
         self.service_map = ServiceMapView()
+        self.service_map.show_legend(False)
+        self.map_key = MapKey()
+        map_pane = QWidget()
+        map_pane.setAccessibleName("Live service map")
+        mp = QVBoxLayout(map_pane)
+        mp.setContentsMargins(0, 0, 0, 0)
+        mp.setSpacing(2)
+        mp.addWidget(self.service_map, 1)
+        mp.addWidget(self.map_key)
+        self.map_pane = map_pane
         self.plots = LivePlots()
         self.kpi = KpiPanel()
         live = QSplitter(Qt.Orientation.Horizontal)
-        live.addWidget(self.service_map)
+        live.addWidget(map_pane)
         live.addWidget(self.plots)
-        live.setStretchFactor(0, 2)
-        live.setStretchFactor(1, 3)
+        live.setStretchFactor(0, 1)
+        live.setStretchFactor(1, 1)
         live.setChildrenCollapsible(False)
         self.service_map.setMinimumSize(320, 200)
         self.live_splitter = live
+        #: True once the user drags the splitter: from then on their split is kept
+        self._user_split = False
+        live.splitterMoved.connect(self._on_splitter_moved)
+        live.installEventFilter(self)
+        # once the plots have been laid out at a new size, the split is set again (what
+        # they need depends on their layout)
+        self._split_timer = QTimer(self)
+        self._split_timer.setSingleShot(True)
+        self._split_timer.setInterval(0)
+        self._split_timer.timeout.connect(self._auto_split)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Live view and results")
         self.tabs.addTab(live, "&Live")
         self.tabs.addTab(self.kpi, "R&esults")
 
+        # a run that fails says why here, above the plots and key figures: it cannot be
+        # missed, and (unlike a dialog) it blocks nothing, neither the user nor a test
+        self.problem_banner = QFrame()
+        self.problem_banner.setObjectName("runProblemBanner")
+        self.problem_banner.setStyleSheet(PROBLEM_BANNER_STYLE)
+        self.problem_banner.setAccessibleName("Run problem")
+        icon = QLabel()
+        icon.setPixmap(
+            self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(32, 32)
+        )
+        icon.setAccessibleName("Warning")
+        self.problem_label = QLabel()
+        self.problem_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.problem_label.setWordWrap(True)
+        self.problem_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.problem_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.problem_label.setAccessibleName("Run problem")
+        self.problem_dismiss = QToolButton()
+        self.problem_dismiss.setText("&Dismiss")
+        self.problem_dismiss.setAccessibleName("Dismiss the run problem")
+        self.problem_dismiss.setToolTip("Hide this message")
+        self.problem_dismiss.clicked.connect(self.hide_problem)
+        bl = QHBoxLayout(self.problem_banner)
+        bl.setContentsMargins(10, 8, 8, 8)
+        bl.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
+        bl.addWidget(self.problem_label, 1)
+        bl.addWidget(self.problem_dismiss, 0, Qt.AlignmentFlag.AlignTop)
+        self.problem_banner.hide()
+
+        right = QWidget()
+        rl = QVBoxLayout(right)
+        rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.problem_banner)
+        rl.addWidget(self.tabs, 1)
+
         layout = QHBoxLayout(self)
         layout.addWidget(controls)
-        layout.addWidget(self.tabs, 1)
+        layout.addWidget(right, 1)
 
         # ------------------------------------------------------------ wiring
         c = self.controller
@@ -260,6 +331,89 @@ class RunView(QWidget):
         b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         return b
 
+    # ------------------------------------------------------------------ live split
+    def map_share(self, width: float, height: float, plots_need: float = 0.0) -> float:
+        """The share of a ``width`` × ``height`` Live tab to give the map: what it needs to
+        be drawn as large as the other direction allows, within :data:`MAP_SHARE`, and
+        (above the plots) leaving the plots ``plots_need`` pixels when it can."""
+        bounds = self.service_map.fit_rect()
+        lo, hi = MAP_SHARE
+        if bounds.isEmpty() or width <= 0 or height <= 0:
+            return lo
+        frame = 2 * self.service_map.frameWidth() + 2
+        key_h = self.map_key.heightForWidth(int(width)) + 2
+        if self.live_splitter.orientation() == Qt.Orientation.Vertical:
+            hi = max(lo, min(hi, 1.0 - plots_need / height))
+            scale = (width - frame) / bounds.width()  # the most the map can use: full width
+            need = bounds.height() * scale + frame + key_h
+            return min(max(need / height, lo), hi)
+        scale = (height - key_h - frame) / bounds.height()  # full height
+        need = bounds.width() * scale + frame
+        return min(max(need / width, lo), hi)
+
+    def _plots_need(self, width: int) -> int:
+        """The height the plots need to show every row without scrolling (about)."""
+        scroll = getattr(self.plots, "scroll", None)
+        inner = scroll.widget() if scroll is not None else None
+        if inner is None:
+            return 0
+        if self.plots.isVisible():  # the metric selector and legend above the grid
+            chrome = self.plots.height() - scroll.height()
+            width = scroll.viewport().width()
+        else:
+            chrome = 80
+        rows = inner.heightForWidth(width) if inner.hasHeightForWidth() else -1
+        return max(chrome, 0) + max(rows, inner.minimumSizeHint().height()) + 4
+
+    def _apply_live_split(self) -> None:
+        splitter = self.live_splitter
+        vertical = splitter.orientation() == Qt.Orientation.Vertical
+        width = splitter.width() if splitter.width() > 100 else 1000
+        height = splitter.height() if splitter.height() > 100 else 800
+        share = self.map_share(width, height, self._plots_need(width) if vertical else 0)
+        total = (height if vertical else width) - splitter.handleWidth()
+        first = round(total * share)
+        if splitter.sizes() != [first, max(total - first, 1)]:
+            splitter.setSizes([first, max(total - first, 1)])
+
+    @Slot()
+    def _auto_split(self) -> None:
+        if not self._user_split and self._scenario is not None:
+            self._apply_live_split()
+
+    @Slot(int, int)
+    def _on_splitter_moved(self, _pos: int, _index: int) -> None:
+        self._user_split = True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if (
+            watched is self.live_splitter
+            and event.type() in (QEvent.Type.Resize, QEvent.Type.Show)
+            and not self._user_split
+            and self._scenario is not None
+        ):
+            self._apply_live_split()
+            self._split_timer.start()
+        return super().eventFilter(watched, event)
+
+    # ------------------------------------------------------------------ run problems
+    def show_problem(self, message: str) -> None:
+        """Show why a run failed in the banner above the plots (non-blocking)."""
+        self.problem_label.setText(message)
+        self.problem_label.setAccessibleDescription(message)
+        self.problem_banner.setAccessibleDescription(message)
+        self.problem_banner.show()
+        announce(self.problem_label)
+
+    @Slot()
+    def hide_problem(self) -> None:
+        self.problem_banner.hide()
+        self.problem_label.clear()
+
+    def problem_text(self) -> str:
+        """The run problem shown in the banner ('' when none is shown)."""
+        return self.problem_label.text() if not self.problem_banner.isHidden() else ""
+
     # ------------------------------------------------------------------ scenario
     @property
     def scenario(self):
@@ -274,6 +428,7 @@ class RunView(QWidget):
             w.warm_up()  # the process server starts now, in the background, not at Run
         self._scenario = scenario
         self._results = None
+        self.hide_problem()
         previously = set(self.selected_variants())
         self.variant_list.blockSignals(True)
         self.variant_list.clear()
@@ -298,17 +453,19 @@ class RunView(QWidget):
         self.replications_spin.setValue(scenario.run.replications)
         self._configure_pace(scenario)
         self.service_map.set_scenario(scenario)
+        self.map_key.set_departments(self.service_map.department_colours)
         # a wide map (a long chain of services) reads better above the plots than beside
-        bounds = self.service_map.scene().itemsBoundingRect()
+        bounds = self.service_map.content_rect()
         wide = bounds.width() > 1.6 * max(bounds.height(), 1.0)
         self.live_splitter.setOrientation(
             Qt.Orientation.Vertical if wide else Qt.Orientation.Horizontal
         )
-        total = max(self.live_splitter.height() if wide else self.live_splitter.width(), 600)
-        self.live_splitter.setSizes([total * 2 // 5, total * 3 // 5])
-        self.service_map.fit_map()
         self.service_map.set_variant(self.map_variant_combo.currentData())
         self.plots.set_scenario(scenario, [v.id for v in variants])
+        self._user_split = False
+        self._apply_live_split()  # after the plots: they keep room for every row
+        self._split_timer.start()
+        self.service_map.fit_map()
         self.kpi.set_scenario(scenario)
         self.progress_bar.setValue(0)
         self.progress_label.setText("Ready. Press Run (F5).")
@@ -382,6 +539,7 @@ class RunView(QWidget):
         self._flush_finished()
         self._results = None
         self._shut_down = False
+        self.hide_problem()
         self.kpi.clear()
         self.plots.set_variants(variants)
         self.plots.start()
@@ -505,7 +663,10 @@ class RunView(QWidget):
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
-        self.progress_label.setText(message)
+        self.show_problem(message)
+        first = message.split("\n", 1)[0].strip().rstrip(":")
+        self.progress_label.setText(f"{first} — see the message above the plots.")
+        self.progress_label.setAccessibleDescription(message)
         self.run_failed.emit(message)
 
     def show_results(self, results: dict) -> None:

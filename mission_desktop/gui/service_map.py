@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections import deque
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsScene,
     QGraphicsView,
+    QSizePolicy,
     QStyleOptionGraphicsItem,
     QWidget,
 )
@@ -497,6 +498,27 @@ class RouteEdge(QGraphicsItem):
             painter.drawText(self._label_rect, Qt.AlignmentFlag.AlignCenter, self.label)
 
 
+def legend_rows(departments: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(kind, colour, text) rows of the map's legend: heat words, patterns, departments."""
+    rows: list[tuple[str, str, str]] = []
+    details = (
+        "nobody waiting",
+        "under 1 waiting per server",
+        "1 or more waiting per server",
+        "1.5 or more waiting per server",
+        f"{SEVERE_QUEUE_PER_SERVER:g} or more waiting per server",
+    )
+    for (_, colour, word), detail in zip(HEAT_STEPS, details, strict=True):
+        rows.append(("heat", colour, f"{word}: {detail}"))
+    rows.append(("hatch", "#333333", "blocked servers (waiting for a place downstream)"))
+    rows.append(("arrow", "", "arrow: share of people who go on to the next service"))
+    rows.append(("dashed", "", "dashed arrow: a route for one cohort only, or gave up"))
+    rows.append(("star", "", "* differs for a cohort (point at the arrow for details)"))
+    for dep, colour in departments.items():
+        rows.append(("dept", colour, dep))
+    return rows
+
+
 class MapLegend(QGraphicsItem):
     """Explains the heat colours (with words), the hatching and the department colours."""
 
@@ -512,23 +534,7 @@ class MapLegend(QGraphicsItem):
         self._relayout()
 
     def _rows(self) -> list[tuple[str, str, str]]:
-        rows: list[tuple[str, str, str]] = []
-        details = (
-            "nobody waiting",
-            "under 1 waiting per server",
-            "1 or more waiting per server",
-            "1.5 or more waiting per server",
-            f"{SEVERE_QUEUE_PER_SERVER:g} or more waiting per server",
-        )
-        for (_, colour, word), detail in zip(HEAT_STEPS, details, strict=True):
-            rows.append(("heat", colour, f"{word}: {detail}"))
-        rows.append(("hatch", "#333333", "blocked servers (waiting for a place downstream)"))
-        rows.append(("arrow", "", "arrow: share of people who go on to the next service"))
-        rows.append(("dashed", "", "dashed arrow: a route for one cohort only, or gave up"))
-        rows.append(("star", "", "* differs for a cohort (point at the arrow for details)"))
-        for dep, colour in self.departments.items():
-            rows.append(("dept", colour, dep))
-        return rows
+        return legend_rows(self.departments)
 
     def _relayout(self) -> None:
         self.prepareGeometryChange()
@@ -590,6 +596,131 @@ class MapLegend(QGraphicsItem):
             label = text if kind != "dept" else f"department: {text}"
             painter.drawText(QRectF(50, y, self._size.width() - 60, 22), label)
             y += 24
+
+
+class MapKey(QWidget):
+    """A compact key for a small map (one line when there is room, wrapping when not):
+
+        queue: □ none · □ light · □ building · □ heavy · □ severe   ▨ blocked   ■ department…
+
+    For a view that hides the in-scene legend (``ServiceMapView.show_legend(False)``). Each
+    swatch carries its word; the details are in the tooltip and the accessible description.
+    """
+
+    SWATCH_W, SWATCH_H, GAP = 18, 12, 5
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Map key")
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self._entries: list[tuple[str, str, str]] = []
+        self.set_departments({})
+
+    def set_departments(self, departments: dict[str, str]) -> None:
+        """(Re)build the key; departments map a name to its header colour ({} for none)."""
+        entries: list[tuple[str, str, str]] = [("text", "", "queue:")]
+        words = ("none", "light", "building", "heavy", "severe")
+        for i, ((_, colour, _word), word) in enumerate(zip(HEAT_STEPS, words, strict=True)):
+            entries.append(("heat", colour, word + (" ·" if i < len(words) - 1 else "")))
+        entries.append(("space", "", ""))
+        entries.append(("hatch", "#333333", "blocked"))
+        if departments:
+            entries.append(("space", "", ""))
+            for dep, colour in departments.items():
+                entries.append(("dept", colour, dep or "No department"))
+        self._entries = entries
+        details = [
+            text if kind != "dept" else f"department: {text}"
+            for kind, _, text in legend_rows(
+                {(k or "No department"): v for k, v in departments.items()}
+            )
+        ]
+        self.setToolTip("How to read the map:\n" + "\n".join(details))
+        self.setAccessibleDescription("; ".join(details))
+        self.updateGeometry()
+        self.update()
+
+    def text(self) -> str:
+        """The key in words, as shown ('queue: none · light · … · severe   ▨ blocked')."""
+        out = ""
+        for kind, _colour, text in self._entries:
+            if kind == "space":
+                out += "  "
+            else:
+                out += (" " if out else "") + ("▨ " if kind == "hatch" else "") + text
+        return out
+
+    # ---------------------------------------------------------------- layout
+    def _chunks(self) -> list[tuple[str, str, str, float]]:
+        fm = self.fontMetrics()
+        out = []
+        for kind, colour, text in self._entries:
+            if kind == "space":
+                width = 2.0 * fm.horizontalAdvance(" ")
+            elif kind == "text":
+                width = fm.horizontalAdvance(text) + self.GAP
+            else:
+                width = self.SWATCH_W + self.GAP + fm.horizontalAdvance(text) + self.GAP + 2
+            out.append((kind, colour, text, float(width)))
+        return out
+
+    def _layout(self, width: float) -> list[tuple[str, str, str, QRectF]]:
+        line_h = max(self.fontMetrics().height(), self.SWATCH_H) + 4
+        x, y, placed = 0.0, 0.0, []
+        for kind, colour, text, w in self._chunks():
+            if x > 0 and x + w > width and kind != "space":
+                x, y = 0.0, y + line_h
+            if kind == "space" and x == 0:
+                continue
+            placed.append((kind, colour, text, QRectF(x, y, w, line_h)))
+            x += w
+        return placed
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt API
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt API
+        placed = self._layout(max(width - 8, 50))
+        return int(max((r.bottom() for *_, r in placed), default=0.0)) + 4
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        width = int(sum(w for *_, w in self._chunks())) + 10
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt API
+        # one line: the height at the actual width comes from heightForWidth (a minimum
+        # worked out for a narrow width would stop the splitter giving the map less room)
+        return QSize(120, self.heightForWidth(100_000))
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt API
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        text_colour = self.palette().color(self.foregroundRole())
+        for kind, colour, text, r in self._layout(max(self.width() - 8, 50)):
+            r = r.translated(4, 2)
+            if kind == "space":
+                continue
+            x = r.left()
+            if kind != "text":
+                swatch = QRectF(x, r.center().y() - self.SWATCH_H / 2, self.SWATCH_W, self.SWATCH_H)
+                painter.setPen(QPen(QColor("#444444"), 1))
+                if kind == "hatch":
+                    painter.setBrush(QColor("#FFFFFF"))
+                    painter.drawRect(swatch)
+                    painter.setBrush(QBrush(QColor(colour), Qt.BrushStyle.BDiagPattern))
+                else:
+                    painter.setBrush(QColor(colour))
+                painter.drawRoundedRect(swatch, 2, 2)
+                x += self.SWATCH_W + self.GAP
+            painter.setPen(text_colour)
+            painter.drawText(
+                QRectF(x, r.top(), r.right() - x, r.height()),
+                Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                text,
+            )
+        painter.end()
 
 
 #: room between neighbouring nodes for an arrow and its label
@@ -681,6 +812,8 @@ class ServiceMapView(QGraphicsView):
         self._cohort_nodes: list[tuple[CohortNode, list[str]]] = []
         self._edges: list[RouteEdge] = []
         self._legend = MapLegend()
+        self._show_legend = True
+        self._departments: dict[str, str] = {}
         self._title = None
         self._variant_id: str | None = None
         self._moved = False
@@ -804,12 +937,12 @@ class ServiceMapView(QGraphicsView):
                 self._edges.append(edge)
         self._place_cohorts()
         self._refresh_edges()
-        self._legend = MapLegend()
-        self._legend.set_departments(
-            {dep: colour for dep, colour in colours.items()}
-            if any(s.department for s in scenario.services)
-            else {}
+        self._departments = (
+            dict(colours.items()) if any(s.department for s in scenario.services) else {}
         )
+        self._legend = MapLegend()
+        self._legend.set_departments(self._departments)
+        self._legend.setVisible(self._show_legend)
         scene.addItem(self._legend)
         self._title = scene.addSimpleText("")
         self._title.setFont(_font(13, bold=True))
@@ -917,14 +1050,57 @@ class ServiceMapView(QGraphicsView):
         if self._title is not None:
             self._title.setPos(rect.left(), rect.top() - 50)
 
+    # ------------------------------------------------------------------ legend
+    def show_legend(self, shown: bool) -> None:
+        """Show or hide the in-scene "How to read the map" legend (shown by default).
+
+        Hidden, it takes no room: the map is fitted without it, so it is drawn larger (for
+        a small view with a compact :class:`MapKey` beside it). PNG exports always carry it.
+        """
+        shown = bool(shown)
+        if shown == self._show_legend:
+            return
+        self._show_legend = shown
+        self._legend.setVisible(shown)
+        if self._auto_fit:
+            self.fit_map()
+
+    @property
+    def legend_shown(self) -> bool:
+        return self._show_legend
+
+    @property
+    def department_colours(self) -> dict[str, str]:
+        """Department → colour of the node headers ({} when the scenario names none)."""
+        return dict(self._departments)
+
+    def content_rect(self) -> QRectF:
+        """The scene rectangle of everything visible on the map (not a hidden legend)."""
+        items: list[QGraphicsItem] = [*self._nodes.values(), *self._edges]
+        items += [c for c, _ in self._cohort_nodes]
+        if self._title is not None:
+            items.append(self._title)
+        if self._show_legend and self._legend.scene() is self.scene():
+            items.append(self._legend)
+        rect = QRectF()
+        for item in items:
+            rect = rect.united(item.sceneBoundingRect())
+        return rect
+
+    def fit_rect(self) -> QRectF:
+        """What :meth:`fit_map` fits into the view: the content rectangle with a margin."""
+        rect = self.content_rect()
+        if rect.isEmpty():
+            return rect
+        margin = 20 + 0.03 * max(rect.width(), rect.height())
+        return rect.adjusted(-margin, -margin, margin, margin)
+
     def fit_map(self) -> None:
         """Show the whole map, with a margin, as large as the view allows."""
         scene = self.scene()
-        rect = scene.itemsBoundingRect()
+        rect = self.fit_rect()
         if rect.isEmpty():
             return
-        margin = 20 + 0.03 * max(rect.width(), rect.height())
-        rect = rect.adjusted(-margin, -margin, margin, margin)
         scene.setSceneRect(rect)
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
 
@@ -1023,11 +1199,13 @@ class ServiceMapView(QGraphicsView):
         selected = scene.selectedItems()
         for it in selected:
             it.setSelected(False)
+        self._legend.setVisible(True)  # an exported map explains itself
         painter = QPainter(image)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         scene.render(painter, QRectF(image.rect()), rect)
         painter.end()
+        self._legend.setVisible(self._show_legend)
         for it in selected:
             it.setSelected(True)
         return image.save(str(path), "PNG")

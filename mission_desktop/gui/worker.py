@@ -339,11 +339,23 @@ def _is_cancelled_error(exc: BaseException) -> bool:
     return isinstance(exc, RunCancelled) or type(exc).__name__ == "ExperimentCancelled"
 
 
+def _problem_words(problem: Any) -> str:
+    """A problem's plain words; its place only when it points somewhere precise (a field
+    such as ``services[2].capacity``), not a whole section such as ``run``."""
+    message = getattr(problem, "message", None)
+    if not isinstance(message, str) or not message:
+        return str(problem)
+    path = getattr(problem, "path", "") or ""
+    if "." in path or "[" in path:
+        return f"{path}: {message}"
+    return message
+
+
 def describe_error(exc: BaseException) -> str:
     """A message for the user: what went wrong, without a traceback."""
     problems = getattr(exc, "problems", None)
     if problems:
-        lines = [str(p) for p in problems]
+        lines = [_problem_words(p) for p in problems]
         return "The scenario cannot be run:\n" + "\n".join(f"• {line}" for line in lines)
     text = str(exc) or type(exc).__name__
     return f"The simulation stopped with an error: {text}"
@@ -375,7 +387,10 @@ def run_task(
         if _is_cancelled_error(exc) or state.is_interruption_requested():
             state.set_phase(STOPPED)
         else:
-            log.exception("simulation run failed")
+            if getattr(exc, "problems", None):  # the scenario refused, not a crash
+                log.info("run refused: %s", describe_error(exc))
+            else:
+                log.exception("simulation run failed")
             state.set_error(describe_error(exc))
             state.set_phase(FAILED)
     finally:
