@@ -352,9 +352,36 @@ def cmd_run(args) -> int:
     return EXIT_OK
 
 
+def display_problem(environ=os.environ, platform: str = sys.platform) -> str | None:
+    """Why the desktop app cannot open here, in plain words (None if it should open).
+
+    Qt aborts the process when it finds no display or lacks a system library; saying so
+    first is kinder than a core dump."""
+    if not platform.startswith("linux") or environ.get("QT_QPA_PLATFORM"):
+        return None
+    if not environ.get("DISPLAY") and not environ.get("WAYLAND_DISPLAY"):
+        return (
+            "no display found: the desktop app needs a desktop session (DISPLAY or "
+            "WAYLAND_DISPLAY). For headless work use `mission-desktop run FILE`."
+        )
+    if not environ.get("WAYLAND_DISPLAY"):
+        from ctypes.util import find_library
+
+        if find_library("xcb-cursor") is None:
+            return (
+                "Qt needs the system library libxcb-cursor0 to open a window; on Debian or "
+                "Ubuntu: sudo apt-get install libxcb-cursor0"
+            )
+    return None
+
+
 def cmd_open(path: str | None) -> int:
     if path is not None and not Path(path).exists():
         print(f"{path}: no such file", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    problem = display_problem()
+    if problem:
+        print(f"mission-desktop: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
     from .gui.app import main as gui_main
 

@@ -199,3 +199,12 @@ def test_cancelling_a_parallel_experiment_ends_its_worker_processes(tmp_path):
             cancel=lambda: bool(started),
         )
     assert multiprocessing.active_children() == []
+
+
+def test_no_display_is_explained_instead_of_a_qt_abort():
+    from mission_desktop.cli import display_problem
+
+    assert "no display" in display_problem(environ={}, platform="linux")
+    assert display_problem(environ={"QT_QPA_PLATFORM": "offscreen"}, platform="linux") is None
+    assert display_problem(environ={"WAYLAND_DISPLAY": "wayland-0"}, platform="linux") is None
+    assert display_problem(environ={}, platform="win32") is None
