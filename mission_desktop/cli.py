@@ -408,10 +408,10 @@ def main(argv: list[str] | None = None) -> int:
         if len(argv) == 1:
             argv = ["open", argv[0]]
     parser = _build_parser()
-    _stop_on_sigterm()
     try:
         args = parser.parse_args(argv)
         if args.command == "run":
+            _stop_on_sigterm()  # headless only: the app handles its own shutdown
             return cmd_run(args)
         if args.command == "validate":
             return cmd_validate(args)
