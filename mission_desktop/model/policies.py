@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from .errors import Problem, ScenarioError
@@ -52,10 +52,21 @@ class Phase:
     cohort_routes: Mapping[str, Mapping[str, tuple[Route, ...]]]
     #: ids of the policies in force during this phase
     policies: tuple[str, ...]
+    #: cohort id → service id → destination → probability set by cohort-specific route
+    #: changes: single edges laid over the routes the cohort would otherwise follow, so a
+    #: later change for everyone to another edge still reaches the cohort
+    cohort_edges: Mapping[str, Mapping[str, Mapping[str, float]]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
 
     def routes_for(self, cohort_id: str, service_id: str) -> tuple[Route, ...]:
         override = self.cohort_routes.get(cohort_id, {}).get(service_id)
-        return override if override is not None else self.services[service_id].routes
+        routes = override if override is not None else self.services[service_id].routes
+        edges = self.cohort_edges.get(cohort_id, {}).get(service_id)
+        if edges:
+            for to, p in edges.items():
+                routes = _set_route(routes, to, p)
+        return routes
 
 
 def _round_capacity(x: float) -> int:
@@ -111,6 +122,9 @@ def _apply_policy(
     services = dict(phase.services)
     rates = dict(phase.arrival_rates)
     cohort_routes = {k: dict(v) for k, v in phase.cohort_routes.items()}
+    cohort_edges = {
+        c: {sid: dict(e) for sid, e in v.items()} for c, v in phase.cohort_edges.items()
+    }
     for ci, change in enumerate(policy.changes):
         where = f"policies[{policy_index}].changes[{ci}]"
         if isinstance(change, ArrivalRateChange):
@@ -199,27 +213,51 @@ def _apply_policy(
             if change.cohort is not None:
                 if change.cohort not in cohort_routes:
                     continue  # reported by checks
-                current = cohort_routes[change.cohort].get(change.service, sp.routes)
-                new_routes = _set_route(current, change.to, change.p)
-                cohort_routes[change.cohort][change.service] = new_routes
+                edges = cohort_edges.setdefault(change.cohort, {}).setdefault(change.service, {})
+                edges[change.to] = change.p
+                affected = [change.cohort]
             else:
-                new_routes = _set_route(sp.routes, change.to, change.p)
-                services[change.service] = replace(sp, routes=new_routes)
-            total = math.fsum(r.p for r in new_routes)
-            if total > 1 + PROBABILITY_SLACK:
-                problems.append(
-                    Problem(
-                        where,
-                        f"routes out of '{change.service}' would sum to {total:g}; "
-                        "they must sum to at most 1",
-                    )
+                services[change.service] = replace(
+                    sp, routes=_set_route(sp.routes, change.to, change.p)
                 )
+                affected = [None] + list(cohort_routes)
+            # the sum must stay ≤ 1 for everyone whose routes this change reaches
+            trial = _phase(phase, services, rates, cohort_routes, cohort_edges, phase.policies)
+            for cid in affected:
+                routes = (
+                    trial.services[change.service].routes
+                    if cid is None
+                    else trial.routes_for(cid, change.service)
+                )
+                total = math.fsum(r.p for r in routes)
+                if total > 1 + PROBABILITY_SLACK:
+                    who = "" if cid is None else f" for cohort '{cid}'"
+                    problems.append(
+                        Problem(
+                            where,
+                            f"routes out of '{change.service}'{who} would sum to {total:g}; "
+                            "they must sum to at most 1",
+                        )
+                    )
+                    break
+    return _phase(
+        phase, services, rates, cohort_routes, cohort_edges, phase.policies + (policy.id,)
+    )
+
+
+def _phase(phase, services, rates, cohort_routes, cohort_edges, policies) -> Phase:
     return Phase(
         start=phase.start,
         services=MappingProxyType(services),
         arrival_rates=MappingProxyType(rates),
         cohort_routes=MappingProxyType({k: MappingProxyType(v) for k, v in cohort_routes.items()}),
-        policies=phase.policies + (policy.id,),
+        policies=policies,
+        cohort_edges=MappingProxyType(
+            {
+                c: MappingProxyType({sid: MappingProxyType(dict(e)) for sid, e in v.items()})
+                for c, v in cohort_edges.items()
+            }
+        ),
     )
 
 

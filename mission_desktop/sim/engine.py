@@ -230,6 +230,8 @@ class Simulation:
         self._cb_service_end = self._on_service_end
         self._cb_patience = self._on_patience
         self.in_system = 0
+        self._pending: list[Station] = []
+        self._draining = False
         self.deadlocks: list[list] = []  # [services, since, still]
         self._deadlocked: set[frozenset[int]] = set()
 
@@ -270,6 +272,15 @@ class Simulation:
             )
             self.cohorts.append(co)
 
+        # per cohort: (start, rate) whenever its own arrival rate changes
+        self._rate_segments: list[list[tuple[float, float]]] = []
+        for c in scenario.cohorts:
+            segments: list[tuple[float, float]] = []
+            for ph in self.phases:
+                rate = ph.arrival_rates[c.id]
+                if not segments or segments[-1][1] != rate:
+                    segments.append((ph.start, rate))
+            self._rate_segments.append(segments)
         self._apply_phase(self.phases[0], initial=True)
         for ph in self.phases[1:]:
             if ph.start < self.horizon:
@@ -376,10 +387,12 @@ class Simulation:
         """Invert the cumulative rate: the time after ``t`` by which ``e`` units accrue."""
         c = self.scenario.cohorts[cohort_index]
         profile = c.arrivals.profile
-        phases = self.phases
+        # only the times at which *this cohort's* rate changes split a gap: a policy that
+        # leaves the cohort alone must not change its arrival times, even by rounding (CRN)
+        segments = self._rate_segments[cohort_index]
         horizon = self.horizon
-        if profile is None and len(phases) == 1:  # constant rate: the loop below, unrolled
-            rate = phases[0].arrival_rates[c.id]
+        if profile is None and len(segments) == 1:  # constant rate: the loop below, unrolled
+            rate = segments[0][1]
             if t < horizon and rate > 0 and rate * (horizon - t) >= e:
                 return t + e / rate
             return INF
@@ -389,11 +402,11 @@ class Simulation:
         while t < horizon:
             # phase in force at t and its end
             pi = 0
-            for i, ph in enumerate(phases):
-                if ph.start <= t:
+            for i, (start, _rate) in enumerate(segments):
+                if start <= t:
                     pi = i
-            end = phases[pi + 1].start if pi + 1 < len(phases) else INF
-            rate = phases[pi].arrival_rates[c.id]
+            end = segments[pi + 1][0] if pi + 1 < len(segments) else INF
+            rate = segments[pi][1]
             if profile is not None:
                 k = math.floor(t / slice_len)
                 s_end = (k + 1) * slice_len
@@ -450,7 +463,7 @@ class Simulation:
     def _can_accept(self, st: Station) -> bool:
         return st.busy < st.cap or st.queue_limit is None or st.n_waiting < st.queue_limit
 
-    def _arrive(self, p: Person, st: Station, outside: bool) -> None:
+    def _arrive(self, p: Person, st: Station, outside: bool, bypass_limit: bool = False) -> None:
         now = self.env._now
         p.svc_arrived = now
         p.station = st
@@ -460,7 +473,7 @@ class Simulation:
             self._start_service(p, st, now)
             return
         limit = st.queue_limit
-        if limit is not None and st.n_waiting >= limit:
+        if limit is not None and st.n_waiting >= limit and not bypass_limit:
             # full queue: only outside (or abandoning) arrivals reach here; they are turned away
             st.turned_away_total += 1
             if now >= self.warm_up:
@@ -510,6 +523,16 @@ class Simulation:
                 if u < c:
                     nxt = target
                     break
+        if nxt is st:
+            # re-referral to the same service: frees its server and re-joins the queue
+            # (never blocks on itself, never turned away: it did not leave the service)
+            self._record_leave(p, st, now)
+            if st.last != now:
+                self._tick(st, now)
+            st.busy -= 1
+            self._start_next(st)
+            self._arrive(p, st, outside=False, bypass_limit=True)
+            return
         if (
             nxt is None
             or nxt.busy < nxt.cap
@@ -574,6 +597,22 @@ class Simulation:
         return None
 
     def _start_next(self, st: Station) -> None:
+        """Start waiting people on free servers and admit people blocked upstream; the
+        cascade this sets off (each admission frees an upstream server) is worked through
+        with an explicit stack, so a long chain of blocked people cannot exhaust Python's
+        recursion limit."""
+        pending = self._pending
+        pending.append(st)
+        if self._draining:
+            return
+        self._draining = True
+        try:
+            while pending:
+                self._start_next_now(pending.pop())
+        finally:
+            self._draining = False
+
+    def _start_next_now(self, st: Station) -> None:
         now = self.env._now
         while st.busy < st.cap and st.n_waiting > 0:
             p = self._pop_waiting(st)
@@ -619,7 +658,7 @@ class Simulation:
         else:
             self._exit(p, "abandoned")
         if st.blocked_in:
-            self._admit_blocked(st)
+            self._start_next(st)
 
     def _exit(self, p: Person, how: str) -> None:
         now = self.env._now
