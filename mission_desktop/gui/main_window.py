@@ -6,8 +6,6 @@ scripts that take screenshots) can replace it and nothing modal ever blocks.
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC
 from pathlib import Path
 from typing import Any
@@ -66,6 +64,7 @@ from mission_desktop.model import (
     save_scenario,
     scenario_from_dict,
 )
+from mission_desktop.report import write_csv
 from mission_desktop.store import Library, ScenarioRecord, StoreError
 
 from .dialogs import (
@@ -180,34 +179,6 @@ def _placeholder(text: str, name: str) -> QWidget:
     layout.addWidget(label)
     w.setAccessibleName(name)
     return w
-
-
-def results_to_csv(results: dict[str, Any]) -> str:
-    """The results dict as CSV (the report package's writer if present, else a flat table)."""
-    try:
-        from mission_desktop.report.tables import results_csv
-
-        return results_csv(results)
-    except ImportError:  # pragma: no cover - report package not there yet
-        pass
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["section", "variant", "kind", "id", "metric", "mean", "ci95_low", "ci95_high"])
-    for section in ("variants", "comparisons"):
-        for vid, body in (results.get(section) or {}).items():
-            for kind in ("services", "cohorts"):
-                for ident, metrics in (body.get(kind) or {}).items():
-                    for metric, fig in metrics.items():
-                        if isinstance(fig, dict) and "mean" in fig:
-                            low, high = (fig.get("ci95") or [None, None])[:2]
-                            writer.writerow(
-                                [section, vid, kind, ident, metric, fig["mean"], low, high]
-                            )
-            for metric, fig in (body.get("cost") or {}).items():
-                if isinstance(fig, dict):
-                    low, high = (fig.get("ci95") or [None, None])[:2]
-                    writer.writerow([section, vid, "cost", "", metric, fig.get("mean"), low, high])
-    return out.getvalue()
 
 
 def about_facts(library: Library) -> tuple[str, str, str]:
@@ -1374,7 +1345,7 @@ class MainWindow(QMainWindow):
             self.show_error("No results", "Run the scenario first; there are no results to export.")
             return False
         try:
-            Path(path).write_text(results_to_csv(results), encoding="utf-8", newline="")
+            write_csv(results, path)
         except OSError as e:
             self.show_error("Not exported", f"{path} cannot be written: {e.strerror or e}")
             return False
