@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from mission_desktop.model import Problem, Scenario, ScenarioError, io
+from mission_desktop.model import Problem, Scenario, ScenarioError, io, jsonread
 from mission_desktop.model.io import load_scenario, loads_scenario, scenario_from_dict
 
 Doc = dict[str, Any]
@@ -67,7 +67,7 @@ def test_the_example_is_valid(scenario_doc: Doc) -> None:
 
 
 def test_file_over_the_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(io, "MAX_FILE_BYTES", 1000)
+    monkeypatch.setattr(jsonread, "MAX_FILE_BYTES", 1000)
     big = tmp_path / "big.mission.json"
     big.write_text(json.dumps({"padding": "x" * 2000}))
     with pytest.raises(ScenarioError) as info:

@@ -24,209 +24,14 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
+from . import jsonread
 from .checks import check_references, check_scenario
 from .errors import Problem, ScenarioError, format_path
+from .jsonread import MAX_NESTING, parse_json, too_big_message
 from .scenario import DIST_NAMES, FORMAT, LEVERS, VERSION, Scenario
-
-MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_NESTING = 64
 
 #: upgrade functions: ``UPGRADES[n]`` turns a version-n document into version n+1.
 UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
-
-
-# --------------------------------------------------------------------------- guards
-
-
-def _nesting_depth(text: str) -> int:
-    depth = deepest = 0
-    in_string = escaped = False
-    for ch in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch in "[{":
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-                if deepest > MAX_NESTING:
-                    return deepest
-        elif ch in "]}":
-            depth -= 1
-    return deepest
-
-
-class _Refused(ValueError):
-    """A refusal of the JSON parser's: ``kind`` is ``constant``, ``duplicate`` or ``digits``."""
-
-    def __init__(self, kind: str, value: str):
-        super().__init__(kind, value)
-        self.kind, self.value = kind, value
-
-
-def _refuse_constant(name: str) -> Any:
-    raise _Refused("constant", name)
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in pairs:
-        if k in out:
-            raise _Refused("duplicate", k)
-        out[k] = v
-    return out
-
-
-def _max_digits() -> int:
-    return sys.get_int_max_str_digits() or 4300
-
-
-#: the tokens of JSON text that matter for finding a place: strings (so that nothing inside
-#: one is taken for a token), the constants JSON does not allow, numbers and punctuation
-_TOKEN = re.compile(
-    r'"[^"\\]*(?:\\.[^"\\]*)*"|-?Infinity|NaN|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|[{}\[\],:]'
-)
-
-
-def _line_column(text: str, pos: int) -> str:
-    """The place of ``pos`` in ``text`` as JSON errors give it (both counted from 1)."""
-    line = text.count("\n", 0, pos) + 1
-    column = pos - text.rfind("\n", 0, pos)
-    return f"line {line}, column {column}"
-
-
-def _refused_place(text: str, kind: str) -> tuple[int, str] | None:
-    """Where the parser's first refusal of ``kind`` is: the position and the token there
-    (for a duplicate key, the key's second appearance and the key). The parser gives no
-    position for these, so the text is scanned again (only ever after a refusal)."""
-    frames: list[tuple[set[str], list[bool]] | None] = []  # per open object: keys, want key
-    for m in _TOKEN.finditer(text):
-        token = m.group()
-        if kind == "constant" and token in ("NaN", "Infinity", "-Infinity"):
-            return m.start(), token
-        if kind == "digits" and token.lstrip("-").isdigit():
-            if len(token.lstrip("-")) > _max_digits():
-                return m.start(), token
-        if kind != "duplicate":
-            continue
-        top = frames[-1] if frames else None
-        if token == "{":
-            frames.append((set(), [True]))
-        elif token == "[":
-            frames.append(None)
-        elif token in "]}":
-            if frames:
-                frames.pop()
-        elif top is not None:
-            keys, want_key = top
-            if token == ",":
-                want_key[0] = True
-            elif token.startswith('"') and want_key[0]:
-                want_key[0] = False
-                key = json.loads(token)
-                if key in keys:
-                    return m.start(), key
-                keys.add(key)
-    return None
-
-
-def _refusal(text: str, refused: _Refused) -> Problem:
-    place = _refused_place(text, refused.kind)
-    where = _line_column(text, place[0]) if place else "(file)"
-    value = place[1] if place else refused.value
-    if refused.kind == "constant":
-        return Problem(where, f"{value} is not a number JSON allows; write a finite number")
-    if refused.kind == "duplicate":
-        return Problem(where, f"the key '{value}' appears twice in one object; keep one")
-    return Problem(
-        where,
-        f"this number is {len(value.lstrip('-'))} digits long; "
-        f"a number may have at most {_max_digits()} digits",
-    )
-
-
-def _size(n: int) -> str:
-    if n >= 2**20:
-        return f"{n / 2**20:.1f} MB".replace(".0 MB", " MB")
-    if n >= 1024:
-        return f"{n / 1024:.1f} KB".replace(".0 KB", " KB")
-    return f"{n} bytes"
-
-
-def _too_big(n: int) -> str:
-    return (
-        f"is {_size(n)}; a scenario file may be at most {_size(MAX_FILE_BYTES)} "
-        "(is this really a scenario file?)"
-    )
-
-
-def _decode(data: bytes | str) -> str:
-    if isinstance(data, str):
-        return data
-    if len(data) > MAX_FILE_BYTES:
-        raise ScenarioError(
-            [
-                Problem(
-                    "(file)",
-                    _too_big(len(data)),
-                )
-            ]
-        )
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data.count(b"\n", 0, e.start) + 1
-        raise ScenarioError(
-            [
-                Problem(
-                    "(file)",
-                    f"is not UTF-8 text (the first wrong character is on line {line}); "
-                    "save it again choosing the UTF-8 encoding",
-                )
-            ]
-        ) from None
-
-
-def parse_json(data: bytes | str) -> Any:
-    """Guarded JSON parse: size, encoding, nesting, NaN/Infinity and duplicate keys refused."""
-    text = _decode(data)
-    if len(text) > MAX_FILE_BYTES or len(text.encode("utf-8", "surrogatepass")) > MAX_FILE_BYTES:
-        raise ScenarioError(
-            [Problem("(file)", _too_big(len(text.encode("utf-8", "surrogatepass"))))]
-        )
-    if _nesting_depth(text) > MAX_NESTING:
-        raise ScenarioError(
-            [
-                Problem(
-                    "(file)",
-                    f"is nested more than {MAX_NESTING} levels deep; this is not a scenario file",
-                )
-            ]
-        )
-    try:
-        return json.loads(
-            text, parse_constant=_refuse_constant, object_pairs_hook=_no_duplicate_keys
-        )
-    except json.JSONDecodeError as e:
-        raise ScenarioError(
-            [Problem(f"line {e.lineno}, column {e.colno}", f"not valid JSON: {e.msg}")]
-        ) from None
-    except _Refused as e:
-        raise ScenarioError([_refusal(text, e)]) from None
-    except ValueError as e:  # Python's limit on the digits of a whole number
-        if _refused_place(text, "digits") is None:
-            raise ScenarioError([Problem("(file)", f"cannot be read: {e}")]) from None
-        raise ScenarioError([_refusal(text, _Refused("digits", ""))]) from None
-    except RecursionError:
-        raise ScenarioError([Problem("(file)", "is nested too deeply")]) from None
 
 
 # --------------------------------------------------------------------------- versions
@@ -665,18 +470,18 @@ def load_scenario(path: str | Path) -> Scenario:
     p = Path(path)
     try:
         size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
+        if size > jsonread.MAX_FILE_BYTES:
             raise ScenarioError(
                 [
                     Problem(
                         "(file)",
-                        _too_big(size),
+                        too_big_message(size),
                     )
                 ],
                 str(p),
             )
         with p.open("rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
+            data = fh.read(jsonread.MAX_FILE_BYTES + 1)
     except ScenarioError:
         raise
     except FileNotFoundError:
