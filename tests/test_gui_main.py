@@ -678,7 +678,7 @@ def test_library_list_fits_long_names_without_a_horizontal_scroll_bar(window, tm
 def test_wrap_lines_breaks_at_spaces_and_elides_the_last_line(qapp):
     from PySide6.QtGui import QFontMetrics
 
-    from mission_desktop.gui.main_window import wrap_lines
+    from mission_desktop.gui.library_list import wrap_lines
 
     metrics = QFontMetrics(QApplication.font())
     width = metrics.horizontalAdvance("Homelessness prevention")
@@ -751,7 +751,7 @@ def test_focus_is_visible(window):
 
 
 def test_library_second_line_contrast():
-    from mission_desktop.gui.main_window import SECONDARY_TEXT
+    from mission_desktop.gui.library_list import SECONDARY_TEXT
     from mission_desktop.gui.palette import MIN_TEXT_CONTRAST, contrast_ratio
 
     for background in ("#FFFFFF", "#F7F7F7", "#EFEFEF"):
