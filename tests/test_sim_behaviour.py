@@ -6,8 +6,8 @@ import math
 from typing import Any
 
 import pytest
+from builders import build
 
-from mission_desktop.model import scenario_from_dict
 from mission_desktop.sim import (
     ExperimentCancelled,
     Simulation,
@@ -46,18 +46,16 @@ def cohort(cid: str, rate: float, entry, **extra) -> dict[str, Any]:
 
 
 def make(services, cohorts, *, horizon=100.0, warm_up=0.0, seed=11, policies=(), variants=None):
-    doc: dict[str, Any] = {
-        "format": "mission-desktop/scenario",
-        "version": 1,
-        "name": "behaviour",
-        "run": {"horizon": horizon, "warm_up": warm_up, "replications": 1, "seed": seed},
-        "services": list(services),
-        "cohorts": list(cohorts),
-        "policies": list(policies),
-    }
-    if variants is not None:
-        doc["variants"] = variants
-    return scenario_from_dict(doc)
+    return build(
+        services,
+        cohorts,
+        horizon=horizon,
+        warm_up=warm_up,
+        seed=seed,
+        policies=policies,
+        variants=variants,
+        name="behaviour",
+    )
 
 
 def snapshots(sc, variant="baseline", replication=0, step=0.25):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from mission_desktop.model import scenario_from_dict
+from builders import build
+
 from mission_desktop.model.policies import variant_timeline
 from mission_desktop.sim import simulate
 from mission_desktop.sim.engine import Simulation
@@ -21,18 +22,16 @@ def coh(cid, rate, entry):
 
 
 def doc(services, cohorts, policies=(), horizon=100.0, warm_up=0.0, variants=None):
-    d = {
-        "format": "mission-desktop/scenario",
-        "version": 1,
-        "name": "review",
-        "run": {"horizon": horizon, "warm_up": warm_up, "replications": 1, "seed": 1},
-        "services": services,
-        "cohorts": cohorts,
-        "policies": list(policies),
-    }
-    if variants:
-        d["variants"] = variants
-    return scenario_from_dict(d)
+    return build(
+        services,
+        cohorts,
+        horizon=horizon,
+        warm_up=warm_up,
+        seed=1,
+        policies=policies,
+        variants=variants,
+        name="review",
+    )
 
 
 def test_a_policy_elsewhere_does_not_shift_arrival_times_by_rounding():

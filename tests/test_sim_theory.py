@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from builders import build
 from helpers_theory import (
     ErlangA,
     MMc,
@@ -31,7 +32,6 @@ from helpers_theory import (
 )
 from scipy import stats
 
-from mission_desktop.model import scenario_from_dict
 from mission_desktop.sim import ReplicationSummary, run_experiment, run_replications
 
 LEVEL = 0.999
@@ -43,18 +43,16 @@ TABLE: list[dict[str, Any]] = []
 
 
 def scenario(services, cohorts, *, horizon, warm_up, seed=2024, policies=(), variants=None):
-    doc: dict[str, Any] = {
-        "format": "mission-desktop/scenario",
-        "version": 1,
-        "name": "theory",
-        "run": {"horizon": horizon, "warm_up": warm_up, "replications": 1, "seed": seed},
-        "services": list(services),
-        "cohorts": list(cohorts),
-        "policies": list(policies),
-    }
-    if variants is not None:
-        doc["variants"] = variants
-    return scenario_from_dict(doc)
+    return build(
+        services,
+        cohorts,
+        horizon=horizon,
+        warm_up=warm_up,
+        seed=seed,
+        policies=policies,
+        variants=variants,
+        name="theory",
+    )
 
 
 def svc(sid, capacity, service_time, **extra):
