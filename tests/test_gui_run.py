@@ -81,6 +81,23 @@ def _latest_time(view: RunView) -> float:
     return max((s.time for s in snaps.values()), default=0.0)
 
 
+def gap_recorder() -> tuple[list[float], list[float], QTimer]:
+    """A 10 ms timer on the GUI thread recording the gaps between its ticks (started)."""
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick():
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    timer.start()
+    return gaps, last, timer
+
+
 def test_run_to_the_end_feeds_plots_and_shows_figures(qtbot, view, tmp_path):
     scenario = make_scenario()
     view.set_scenario(scenario)
@@ -191,18 +208,7 @@ def test_event_loop_never_stalls_during_a_full_speed_run(qtbot, view):
     # scenario before pressing Run
     qtbot.waitExposed(view)
     qtbot.wait(500)
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def tick():
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(10)
-    timer.timeout.connect(tick)
-    timer.start()
+    gaps, last, timer = gap_recorder()
     started = time.perf_counter()
     last[0] = started
     with qtbot.waitSignal(view.run_finished, timeout=120_000):
@@ -461,18 +467,7 @@ def test_a_run_too_large_says_why_in_a_banner_that_blocks_nothing(qtbot, view):
     view.set_scenario(make_scenario(horizon=1e6, rate=1e9))
     qtbot.waitExposed(view)
     assert not view.problem_banner.isVisible() and view.problem_text() == ""
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def tick():
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(10)
-    timer.timeout.connect(tick)
-    timer.start()
+    gaps, last, timer = gap_recorder()
     last[0] = time.perf_counter()
     failed = []
     view.run_failed.connect(failed.append)

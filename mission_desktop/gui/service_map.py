@@ -123,6 +123,17 @@ def format_probability(p: float) -> str:
     return f"{pct:.0f}%"
 
 
+def paint_swatch(painter: QPainter, swatch: QRectF, kind: str, colour: str, radius: float) -> None:
+    """A key's colour sample: blocked servers hatched on white, anything else filled."""
+    if kind == "hatch":
+        painter.setBrush(QColor("#FFFFFF"))
+        painter.drawRect(swatch)
+        painter.setBrush(QBrush(QColor(colour), Qt.BrushStyle.BDiagPattern))
+    else:
+        painter.setBrush(QColor(colour))
+    painter.drawRoundedRect(swatch, radius, radius)
+
+
 class ServiceNode(QGraphicsItem):
     """One service: a rounded rectangle, draggable, focusable."""
 
@@ -585,13 +596,7 @@ class MapLegend(QGraphicsItem):
                 painter.drawText(QRectF(50, y, self._size.width() - 60, 22), text)
                 y += 24
                 continue
-            if kind == "hatch":
-                painter.setBrush(QColor("#FFFFFF"))
-                painter.drawRect(swatch)
-                painter.setBrush(QBrush(QColor(colour), Qt.BrushStyle.BDiagPattern))
-            else:
-                painter.setBrush(QColor(colour))
-            painter.drawRoundedRect(swatch, 3, 3)
+            paint_swatch(painter, swatch, kind, colour, radius=3)
             painter.setPen(TEXT)
             label = text if kind != "dept" else f"department: {text}"
             painter.drawText(QRectF(50, y, self._size.width() - 60, 22), label)
@@ -706,13 +711,7 @@ class MapKey(QWidget):
             if kind != "text":
                 swatch = QRectF(x, r.center().y() - self.SWATCH_H / 2, self.SWATCH_W, self.SWATCH_H)
                 painter.setPen(QPen(QColor("#444444"), 1))
-                if kind == "hatch":
-                    painter.setBrush(QColor("#FFFFFF"))
-                    painter.drawRect(swatch)
-                    painter.setBrush(QBrush(QColor(colour), Qt.BrushStyle.BDiagPattern))
-                else:
-                    painter.setBrush(QColor(colour))
-                painter.drawRoundedRect(swatch, 2, 2)
+                paint_swatch(painter, swatch, kind, colour, radius=2)
                 x += self.SWATCH_W + self.GAP
             painter.setPen(text_colour)
             painter.drawText(
