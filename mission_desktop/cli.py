@@ -383,7 +383,7 @@ def cmd_open(path: str | None) -> int:
     if problem:
         print(f"mission-desktop: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    from .gui.app import main as gui_main
+    from mission_desktop.gui.app import main as gui_main
 
     return gui_main([path] if path else [])
 

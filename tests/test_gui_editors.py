@@ -14,20 +14,20 @@ from conftest import example_scenario  # noqa: E402
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QWidget  # noqa: E402
 
-from mission_desktop.gui.editors import EditorPanel  # noqa: E402
-from mission_desktop.gui.editors.distribution import (  # noqa: E402
+from mission_desktop.gui.edit.distribution import (  # noqa: E402
     PARAMS,
     DistributionEditor,
     converted,
     density,
     mean_of,
 )
-from mission_desktop.gui.models import (  # noqa: E402
+from mission_desktop.gui.edit.document import (  # noqa: E402
     ScenarioDocument,
     path_startswith,
     resolve,
     split_path,
 )
+from mission_desktop.gui.edit.panel import EditorPanel  # noqa: E402
 from mission_desktop.model import scenario_from_dict  # noqa: E402
 
 
@@ -605,9 +605,9 @@ def test_tab_order_follows_reading_order_in_the_service_form(panel):
 
 
 def test_problem_words_and_colours_meet_wcag_contrast():
-    from mission_desktop.gui.editors.common import PROBLEM_COLOUR, PROBLEM_TEXT_COLOUR
-    from mission_desktop.gui.models import PROBLEM_BACKGROUND
-    from mission_desktop.gui.palette import (
+    from mission_desktop.gui.edit.common import PROBLEM_COLOUR, PROBLEM_TEXT_COLOUR
+    from mission_desktop.gui.edit.document import PROBLEM_BACKGROUND
+    from mission_desktop.gui.shared.palette import (
         HEAT_STEPS,
         MIN_TEXT_CONTRAST,
         NEUTRAL,
@@ -667,7 +667,7 @@ def test_columns_are_fitted_again_after_a_zoom(panel, qtbot):
     ],
 )
 def test_format_wait_names_the_unit_and_converts_small_fractions(wait, unit, text):
-    from mission_desktop.gui.models import format_wait
+    from mission_desktop.gui.edit.document import format_wait
 
     assert format_wait(wait, unit) == text
 

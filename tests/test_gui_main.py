@@ -29,12 +29,10 @@ from PySide6.QtWidgets import (  # noqa: E402
 )
 
 from mission_desktop.gui.app import create_main_window  # noqa: E402
-from mission_desktop.gui.dialogs import ProblemsDialog  # noqa: E402
-from mission_desktop.gui.main_window import MainWindow, _try_widget  # noqa: E402
+from mission_desktop.gui.window.dialogs import ProblemsDialog  # noqa: E402
+from mission_desktop.gui.window.main_window import MainWindow  # noqa: E402
 from mission_desktop.model import scenario_from_dict  # noqa: E402
 from mission_desktop.store import Library  # noqa: E402
-
-REAL_TRY_WIDGET = _try_widget
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -66,14 +64,20 @@ class FakeRunView(QWidget):
 
 @pytest.fixture(autouse=True)
 def _fake_run_view(monkeypatch):
-    import mission_desktop.gui.main_window as mw
+    """Main-window tests use a light stand-in for the run view (its own tests cover it);
+    the tests that need the real one ask for ``real_run_view``."""
+    import mission_desktop.gui.window.main_window as mw
 
-    real = mw._try_widget
-    monkeypatch.setattr(
-        mw,
-        "_try_widget",
-        lambda module, names: FakeRunView if module == "run_view" else real(module, names),
-    )
+    monkeypatch.setattr(mw, "RunView", FakeRunView)
+
+
+@pytest.fixture
+def real_run_view(monkeypatch):
+    import mission_desktop.gui.window.main_window as mw
+    from mission_desktop.gui.run.view import RunView
+
+    monkeypatch.setattr(mw, "RunView", RunView)
+    return RunView
 
 
 @pytest.fixture
@@ -478,8 +482,8 @@ def _write(path: Path, doc: dict[str, Any]) -> Path:
 
 
 def test_blank_scenario_is_valid():
-    from mission_desktop.gui.main_window import blank_scenario
     from mission_desktop.model import scenario_to_dict
+    from mission_desktop.model.blank import blank_scenario
 
     s = blank_scenario("X")
     assert scenario_from_dict(scenario_to_dict(s)) == s
@@ -529,17 +533,10 @@ def test_a_finished_run_is_kept_in_the_library(window, scenario_file, library):
     assert run.settings["seed"] == 12345
 
 
-def test_the_real_run_view_is_embedded(qtbot, library, scenario_file, prompts, monkeypatch):
-    import mission_desktop.gui.main_window as mw
-
-    monkeypatch.setattr(mw, "_try_widget", REAL_TRY_WIDGET)  # the real run view
-    try:
-        from mission_desktop.gui.run_view import RunView
-    except ImportError:
-        pytest.skip("run view not there yet")
-    window = mw.MainWindow(library)
+def test_the_real_run_view_is_embedded(qtbot, library, scenario_file, prompts, real_run_view):
+    window = MainWindow(library)
     qtbot.addWidget(window)
-    assert isinstance(window.run_view, RunView)
+    assert isinstance(window.run_view, real_run_view)
     window.open_file(scenario_file)
     assert window.run_view.run_action in window.run_menu.actions()
     window.set_zoom(150)
@@ -563,7 +560,7 @@ def test_opening_an_identical_file_opens_the_library_copy_without_asking(
     assert sorted(r.name for r in library.list_scenarios()) == sorted(
         [example_scenario()["name"], "Untitled scenario"]
     )
-    from mission_desktop.gui.main_window import ALREADY_IN_LIBRARY
+    from mission_desktop.gui.files.exchange import ALREADY_IN_LIBRARY
 
     assert window.statusBar().currentMessage() == ALREADY_IN_LIBRARY
     assert window.recent_files()[0] == str(copy.resolve())
@@ -595,7 +592,7 @@ def test_closing_works_without_a_shutdown_method(window, monkeypatch):
 
 # --------------------------------------------------------------------------- help
 def test_shortcuts_dialog_lists_every_shortcut(window, monkeypatch):
-    from mission_desktop.gui.dialogs import ShortcutsDialog
+    from mission_desktop.gui.window.dialogs import ShortcutsDialog
 
     shown = []
     monkeypatch.setattr(ShortcutsDialog, "exec", lambda self: shown.append(self) or 0)
@@ -621,7 +618,7 @@ def test_shortcuts_dialog_lists_every_shortcut(window, monkeypatch):
 
 def test_about_shows_version_licence_and_data_folder(window, monkeypatch, library):
     from mission_desktop import __version__
-    from mission_desktop.gui.dialogs import AboutDialog
+    from mission_desktop.gui.window.dialogs import AboutDialog
 
     shown = []
     monkeypatch.setattr(AboutDialog, "exec", lambda self: shown.append(self) or 0)
@@ -654,7 +651,8 @@ def test_presentation_zoom_is_in_the_view_menu_and_kept_for_next_time(make_windo
 
 # --------------------------------------------------------------------------- library list
 def test_library_list_fits_long_names_without_a_horizontal_scroll_bar(window, tmp_path):
-    from mission_desktop.gui.main_window import DETAIL_ROLE, LIBRARY_WIDTH
+    from mission_desktop.gui.library.delegate import DETAIL_ROLE
+    from mission_desktop.gui.window.main_window import LIBRARY_WIDTH
 
     doc = example_scenario()
     doc["name"] = "Homelessness prevention across housing, benefits and health in the region"
@@ -678,7 +676,7 @@ def test_library_list_fits_long_names_without_a_horizontal_scroll_bar(window, tm
 def test_wrap_lines_breaks_at_spaces_and_elides_the_last_line(qapp):
     from PySide6.QtGui import QFontMetrics
 
-    from mission_desktop.gui.library_list import wrap_lines
+    from mission_desktop.gui.library.delegate import wrap_lines
 
     metrics = QFontMetrics(QApplication.font())
     width = metrics.horizontalAdvance("Homelessness prevention")
@@ -742,8 +740,7 @@ def test_every_list_and_table_in_the_window_is_named_and_described(window, scena
 
 
 def test_focus_is_visible(window):
-    from mission_desktop.gui.main_window import FOCUS_COLOUR, FOCUS_STYLE
-    from mission_desktop.gui.palette import contrast_ratio
+    from mission_desktop.gui.shared.palette import FOCUS_COLOUR, FOCUS_STYLE, contrast_ratio
 
     assert ":focus" in window.styleSheet() and window.styleSheet() == FOCUS_STYLE
     assert contrast_ratio(FOCUS_COLOUR, "#FFFFFF") >= 3  # WCAG 1.4.11 for the outline
@@ -751,8 +748,8 @@ def test_focus_is_visible(window):
 
 
 def test_library_second_line_contrast():
-    from mission_desktop.gui.library_list import SECONDARY_TEXT
-    from mission_desktop.gui.palette import MIN_TEXT_CONTRAST, contrast_ratio
+    from mission_desktop.gui.library.delegate import SECONDARY_TEXT
+    from mission_desktop.gui.shared.palette import MIN_TEXT_CONTRAST, contrast_ratio
 
     for background in ("#FFFFFF", "#F7F7F7", "#EFEFEF"):
         assert contrast_ratio(SECONDARY_TEXT, background) >= MIN_TEXT_CONTRAST
@@ -762,11 +759,8 @@ def test_library_second_line_contrast():
 # Real key presses on the focused widget of a shown, active window: what a user does. (An
 # action's trigger() would pass even when Qt cannot decide which shortcut a key means.)
 @pytest.fixture
-def live_window(make_window, monkeypatch, qtbot, scenario_file) -> MainWindow:
+def live_window(real_run_view, make_window, qtbot, scenario_file) -> MainWindow:
     """The main window with the real run view, showing the example, shown and active."""
-    import mission_desktop.gui.main_window as mw
-
-    monkeypatch.setattr(mw, "_try_widget", REAL_TRY_WIDGET)
     window = make_window()
     window.open_file(scenario_file)
     window.show()
@@ -804,7 +798,7 @@ def every_action(window: MainWindow) -> list[QAction]:
 
 
 def test_no_key_sequence_is_bound_twice(live_window):
-    from mission_desktop.gui.run_view import RunView
+    from mission_desktop.gui.run.view import RunView
 
     assert isinstance(live_window.run_view, RunView)
     actions = every_action(live_window)
@@ -867,7 +861,7 @@ def _state(window: MainWindow) -> str:
 def test_f5_f6_shift_f5_work_with_focus_in_the_editor_or_the_library(
     live_window, qtbot, qtlog, where
 ):
-    from mission_desktop.gui import worker as w
+    from mission_desktop.gui.run import worker as w
 
     window = live_window
     window.run_view.set_pace(1.0)  # a year at a day a second: still running at the end
@@ -894,7 +888,7 @@ def test_f5_f6_shift_f5_work_with_focus_in_the_editor_or_the_library(
 
 
 def test_esc_clears_the_library_search_and_never_stops_a_run(live_window, qtbot, tmp_path):
-    from mission_desktop.gui import worker as w
+    from mission_desktop.gui.run import worker as w
 
     window = live_window
     doc = example_scenario()
@@ -926,7 +920,7 @@ def test_esc_clears_the_library_search_and_never_stops_a_run(live_window, qtbot,
 
 
 def test_shortcuts_dialog_has_esc_for_the_search_not_for_stop(live_window, monkeypatch):
-    from mission_desktop.gui.dialogs import ShortcutsDialog
+    from mission_desktop.gui.window.dialogs import ShortcutsDialog
 
     shown = []
     monkeypatch.setattr(ShortcutsDialog, "exec", lambda self: shown.append(self) or 0)

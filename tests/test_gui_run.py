@@ -12,15 +12,15 @@ import pytest  # noqa: E402
 from PySide6.QtCore import Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from mission_desktop.gui import worker as w  # noqa: E402
-from mission_desktop.gui.kpi import (  # noqa: E402
+from mission_desktop.gui.run import worker as w  # noqa: E402
+from mission_desktop.gui.run.kpi import (  # noqa: E402
     KpiPanel,
     format_estimate,
     format_interval,
     judge_difference,
     summarise,
 )
-from mission_desktop.gui.run_view import RunView, format_duration  # noqa: E402
+from mission_desktop.gui.run.view import RunView, format_duration  # noqa: E402
 from mission_desktop.model import loads_scenario  # noqa: E402
 from mission_desktop.sim.snapshots import ServiceSnapshot, Snapshot  # noqa: E402
 

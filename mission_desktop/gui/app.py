@@ -7,9 +7,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from mission_desktop.gui.window.main_window import MainWindow
 from mission_desktop.store import Library, StoreError, data_dir, ensure_examples
-
-from .main_window import MainWindow
 
 APP_NAME = "Mission Desktop"
 ORGANISATION = "Mission Desktop"

@@ -24,9 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from mission_desktop.gui.app import SCENARIOS_DIR, application, create_main_window
     from mission_desktop.store import Library, data_dir, ensure_examples
-
-    from .app import SCENARIOS_DIR, application, create_main_window
 
     app = application([])
     library = Library(data_dir() / "library.sqlite")

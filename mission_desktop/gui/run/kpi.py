@@ -30,10 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mission_desktop.gui.run.plots import baseline_id, plural_unit
+from mission_desktop.gui.shared.palette import NEUTRAL, department_colours
 from mission_desktop.report.tables import clip_interval
-
-from .palette import NEUTRAL, department_colours
-from .plots import baseline_id, plural_unit
 
 LOWER_IS_BETTER, HIGHER_IS_BETTER, NEUTRAL_DIRECTION = "lower", "higher", "neutral"
 MINUS = "\u2212"

@@ -26,11 +26,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QIcon, QPixmap, QUndoStack
 from PySide6.QtWidgets import QApplication, QStyle
 
+from mission_desktop.gui.edit.commands import ReplaceScenarioCommand
+from mission_desktop.gui.shared.palette import department_colours
 from mission_desktop.model import Problem, Scenario, ScenarioError, scenario_from_dict
 from mission_desktop.model import scenario_to_dict as _to_dict
-
-from .commands import ReplaceScenarioCommand
-from .palette import department_colours
 
 ProblemList = tuple[Problem, ...]
 Index = QModelIndex | QPersistentModelIndex

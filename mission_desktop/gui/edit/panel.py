@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QTabWidget, QWidget
 
-from ..models import ScenarioDocument
-from .cohorts import CohortsPanel
-from .distribution import DistributionEditor
-from .policies import PoliciesPanel
-from .run_settings import RunSettingsPanel
-from .services import ServicesPanel
-from .variants import VariantsPanel
+from mission_desktop.gui.edit.cohorts import CohortsPanel
+from mission_desktop.gui.edit.distribution import DistributionEditor
+from mission_desktop.gui.edit.document import ScenarioDocument
+from mission_desktop.gui.edit.policies import PoliciesPanel
+from mission_desktop.gui.edit.run_settings import RunSettingsPanel
+from mission_desktop.gui.edit.services import ServicesPanel
+from mission_desktop.gui.edit.variants import VariantsPanel
 
 __all__ = [
     "CohortsPanel",

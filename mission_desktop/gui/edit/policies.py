@@ -7,9 +7,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QLabel, QSplitter, QVBoxLayout, QWidget
 
-from mission_desktop.model.scenario import LEVERS
-
-from ..models import (
+from mission_desktop.gui.edit.common import ListEditor, show_list
+from mission_desktop.gui.edit.document import (
     Column,
     ListTableModel,
     ScenarioDocument,
@@ -19,8 +18,8 @@ from ..models import (
     unique_id,
     value_problem,
 )
-from .common import ListEditor, show_list
-from .services import _store_text
+from mission_desktop.gui.edit.services import _store_text
+from mission_desktop.model.scenario import LEVERS
 
 OPERATIONS = ("set", "add", "multiply")
 MULTIPLY_ONLY = ("service_time", "patience")

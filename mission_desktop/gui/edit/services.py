@@ -15,7 +15,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..models import (
+from mission_desktop.gui.edit.common import (
+    FieldProblems,
+    InlineProblem,
+    ListDetailPanel,
+    a11y,
+    routes_editor,
+    show_list,
+    spin_value,
+)
+from mission_desktop.gui.edit.distribution import DistributionEditor
+from mission_desktop.gui.edit.document import (
     Column,
     ScenarioDocument,
     describe_distribution,
@@ -27,17 +37,7 @@ from ..models import (
     unique_id,
     value_problem,
 )
-from .common import (
-    FieldProblems,
-    InlineProblem,
-    ListDetailPanel,
-    a11y,
-    routes_editor,
-    show_list,
-    spin_value,
-)
-from .distribution import DistributionEditor
-from .schedules import CapacityScheduleEditor, parse_schedule
+from mission_desktop.gui.edit.schedules import CapacityScheduleEditor, parse_schedule
 
 
 def _store_text(key: str, required: bool = True):

@@ -35,9 +35,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mission_desktop.gui.shared.palette import VARIANT_COLOURS
 from mission_desktop.sim.snapshots import Snapshot
-
-from .palette import VARIANT_COLOURS
 
 METRICS = {
     "queue": "Queue length (people waiting)",

@@ -14,7 +14,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..models import (
+from mission_desktop.gui.edit.common import (
+    InlineProblem,
+    ListDetailPanel,
+    a11y,
+    mark_invalid,
+    problem_text,
+    routes_editor,
+    show_list,
+)
+from mission_desktop.gui.edit.document import (
     Column,
     ScenarioDocument,
     describe_routes,
@@ -24,17 +33,8 @@ from ..models import (
     rename_cohort,
     unique_id,
 )
-from .common import (
-    InlineProblem,
-    ListDetailPanel,
-    a11y,
-    mark_invalid,
-    problem_text,
-    routes_editor,
-    show_list,
-)
-from .schedules import ArrivalProfileEditor, parse_profile
-from .services import _store_text
+from mission_desktop.gui.edit.schedules import ArrivalProfileEditor, parse_profile
+from mission_desktop.gui.edit.services import _store_text
 
 
 def _store_priority(item: dict[str, Any], value: Any, path: str) -> None:

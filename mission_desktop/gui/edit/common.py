@@ -26,9 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mission_desktop.model import Problem
-
-from ..models import (
+from mission_desktop.gui.edit.document import (
     Column,
     ListTableModel,
     ScenarioDocument,
@@ -36,6 +34,7 @@ from ..models import (
     parse_number,
     path_startswith,
 )
+from mission_desktop.model import Problem
 
 #: Vermillion from the Okabe–Ito palette for a problem field's outline (3.9:1 on white, above
 #: the 3:1 that WCAG asks of a control's border); always together with an icon and words.

@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..models import Column, ListTableModel, ScenarioDocument, unique_id
-from .common import InlineProblem, ListEditor, a11y, problem_text
-from .services import _store_text
+from mission_desktop.gui.edit.common import InlineProblem, ListEditor, a11y, problem_text
+from mission_desktop.gui.edit.document import Column, ListTableModel, ScenarioDocument, unique_id
+from mission_desktop.gui.edit.services import _store_text
 
 
 def variant_columns(document: ScenarioDocument) -> list[Column]:

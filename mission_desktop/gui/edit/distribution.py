@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..models import fmt_number, plural_unit
-from .common import a11y, spin_value
+from mission_desktop.gui.edit.common import a11y, spin_value
+from mission_desktop.gui.edit.document import fmt_number, plural_unit
 
 PARAMS: dict[str, tuple[str, ...]] = {
     "exponential": ("mean",),

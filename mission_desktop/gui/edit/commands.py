@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QUndoCommand
 
 if TYPE_CHECKING:  # pragma: no cover
+    from mission_desktop.gui.edit.document import ScenarioDocument
     from mission_desktop.model import Scenario
-
-    from .models import ScenarioDocument
 
 
 class ReplaceScenarioCommand(QUndoCommand):

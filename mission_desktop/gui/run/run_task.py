@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from mission_desktop.sim.snapshots import Snapshot
 
 if TYPE_CHECKING:
-    from .run_process import ChildControl
+    from mission_desktop.gui.run.run_process import ChildControl
 
 log = logging.getLogger(__name__)
 

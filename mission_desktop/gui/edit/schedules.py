@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..models import fmt_number, parse_number, plural_unit, value_problem
-from .common import a11y, spin_value
+from mission_desktop.gui.edit.common import a11y, spin_value
+from mission_desktop.gui.edit.document import fmt_number, parse_number, plural_unit, value_problem
 
 #: A sensible first cycle per time unit: (period, number of profile multipliers).
 DEFAULT_CYCLE: dict[str, tuple[float, int]] = {

@@ -29,10 +29,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from mission_desktop.sim.snapshots import Snapshot
-
-from .run_process import RunHandle, run_in_process, warm_up
-from .run_task import (  # noqa: F401 - the run's states and errors are part of this API
+from mission_desktop.gui.run.run_process import RunHandle, run_in_process, warm_up
+from mission_desktop.gui.run.run_task import (  # noqa: F401 - the run's states and errors are part of this API
     FAILED,
     FINISHED,
     IDLE,
@@ -48,6 +46,7 @@ from .run_task import (  # noqa: F401 - the run's states and errors are part of 
     describe_error,
     run_task,
 )
+from mission_desktop.sim.snapshots import Snapshot
 
 log = logging.getLogger(__name__)
 

@@ -12,10 +12,7 @@ import queue
 import threading
 import time
 
-from mission_desktop.model import dumps_scenario
-from mission_desktop.sim.snapshots import Snapshot
-
-from .run_task import (
+from mission_desktop.gui.run.run_task import (
     FAILED,
     SLICE,
     STOPPED,
@@ -25,6 +22,8 @@ from .run_task import (
     describe_error,
     run_task,
 )
+from mission_desktop.model import dumps_scenario
+from mission_desktop.sim.snapshots import Snapshot
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,295 @@
+"""The main window: the library on the left; Map, Edit and Run in the centre.
+
+Its parts live with what the user sees: the library's list and actions
+(:mod:`~mission_desktop.gui.library.actions`), files in and out
+(:mod:`~mission_desktop.gui.files.exchange`), saving (:mod:`~mission_desktop.gui.edit.saving`),
+menus (:mod:`.menus`), questions and messages (:mod:`.prompts`) and zoom (:mod:`.zoom`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import (
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import (
+    QCloseEvent,
+    QFont,
+    QStandardItemModel,
+)
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mission_desktop.gui.edit.common import a11y
+from mission_desktop.gui.edit.document import ScenarioDocument
+from mission_desktop.gui.edit.panel import EditorPanel
+from mission_desktop.gui.edit.saving import SavingMixin
+from mission_desktop.gui.files.exchange import FileExchangeMixin
+from mission_desktop.gui.library.actions import LibraryMixin
+from mission_desktop.gui.library.delegate import LibraryItemDelegate
+from mission_desktop.gui.map.view import ServiceMapView
+from mission_desktop.gui.run.view import RunView
+from mission_desktop.gui.shared.palette import FOCUS_STYLE
+from mission_desktop.gui.window.menus import MenusMixin
+from mission_desktop.gui.window.prompts import PromptsMixin
+from mission_desktop.gui.window.zoom import ZoomMixin
+from mission_desktop.model import (
+    Problem,
+    Scenario,
+)
+from mission_desktop.model.blank import blank_scenario
+from mission_desktop.store import Library, StoreError
+
+APP_TITLE = "Mission Desktop"
+AUTOSAVE_MS = 2000
+#: initial width of the library list (px): long scenario names fit on two lines
+LIBRARY_WIDTH = 290
+
+
+class MainWindow(
+    LibraryMixin,
+    FileExchangeMixin,
+    SavingMixin,
+    MenusMixin,
+    PromptsMixin,
+    ZoomMixin,
+    QMainWindow,
+):
+    """Mission Desktop's main window over one :class:`~mission_desktop.store.Library`."""
+
+    #: a scenario was opened (carries the Scenario)
+    scenario_opened = Signal(object)
+    #: the scenario being edited changed (edit, undo, redo or open; carries the Scenario)
+    scenario_changed = Signal(object)
+    #: the scenario was saved as a revision (carries the RevisionRecord)
+    scenario_saved = Signal(object)
+    #: unsaved edits appeared or went away
+    modified_changed = Signal(bool)
+    #: the presentation zoom changed (percent)
+    zoom_changed = Signal(int)
+
+    def __init__(self, library: Library, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.library = library
+        self.scenario_id: int | None = None
+        self.last_results: dict[str, Any] | None = None
+        self._base_font = QFont(QApplication.font())
+        self.zoom_percent = 100
+        self._last_import_identical = False
+        self.document = ScenarioDocument(blank_scenario(), self)
+        self.undo_stack = self.document.undo_stack
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setSingleShot(True)
+        self.autosave_timer.setInterval(AUTOSAVE_MS)
+        self.autosave_timer.timeout.connect(self.autosave_now)
+
+        self.setObjectName("main_window")
+        self.setAcceptDrops(True)
+        self.resize(1280, 820)
+        self._build_centre()
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._set_tab_order()
+        self.setStyleSheet(FOCUS_STYLE)
+
+        self.document.scenario_changed.connect(self._on_scenario_changed)
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
+        self.undo_stack.indexChanged.connect(self._on_undo_index)
+        self.refresh_library()
+        self._update_title()
+        self._update_actions()
+        self.statusBar().showMessage("Ready", 3000)
+        self._restore_zoom()
+
+    # ================================================================= building
+    def _build_centre(self) -> None:
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.setCentralWidget(splitter)
+
+        left = QWidget(splitter)
+        lay = QVBoxLayout(left)
+        lay.setContentsMargins(4, 4, 4, 4)
+        title = QLabel("<b>&Library</b>", left)
+        lay.addWidget(title)
+        self.library_filter = QLineEdit(left)
+        self.library_filter.setPlaceholderText("Search scenarios…")
+        self.library_filter.setClearButtonEnabled(True)
+        a11y(
+            self.library_filter,
+            "Search the library",
+            "Type to show only scenarios whose name matches",
+        )
+        for button in self.library_filter.findChildren(QAbstractButton):
+            a11y(button, "Clear the search", "Show every scenario again")
+        lay.addWidget(self.library_filter)
+        self.library_model = QStandardItemModel(self)
+        self.library_proxy = QSortFilterProxyModel(self)
+        self.library_proxy.setSourceModel(self.library_model)
+        self.library_proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.library_filter.textChanged.connect(self.library_proxy.setFilterFixedString)
+        self.library_list = QListView(left)
+        self.library_list.setModel(self.library_proxy)
+        self.library_list.setItemDelegate(LibraryItemDelegate(self.library_list))
+        self.library_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.library_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.library_list.setUniformItemSizes(False)
+        self.library_list.setResizeMode(QListView.ResizeMode.Adjust)  # re-wrap on resize
+        self.library_list.setWordWrap(True)
+        self.library_list.setSpacing(1)
+        self.library_list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+        self.library_list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.library_list.customContextMenuRequested.connect(self._library_menu)
+        self.library_list.activated.connect(self._on_library_activated)
+        a11y(
+            self.library_list,
+            "Scenario library",
+            "Your scenarios. Enter or double-click opens; the menu key shows rename, history, delete",
+        )
+        title.setBuddy(self.library_filter)
+        lay.addWidget(self.library_list, 1)
+        splitter.addWidget(left)
+
+        self.tabs = QTabWidget(splitter)
+        self.tabs.setAccessibleName("Views")
+        self.tabs.setToolTip("Map, Edit and Run views (Ctrl+1, Ctrl+2, Ctrl+3)")
+        self.service_map = ServiceMapView()
+        self.service_map.setAccessibleName("Service map")
+        self.editor = EditorPanel(self.document)
+        self.run_view = RunView()
+        self.run_view.setAccessibleName("Run view")
+        self.tabs.addTab(self.service_map, "&Map")
+        self.tabs.addTab(self.editor, "&Edit")
+        self.tabs.addTab(self.run_view, "R&un")
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 0)
+        splitter.setStretchFactor(1, 1)
+        splitter.setCollapsible(0, False)
+        left.setMinimumWidth(180)
+        splitter.setSizes([LIBRARY_WIDTH, max(self.width() - LIBRARY_WIDTH, 600)])
+        self.splitter = splitter
+        self._connect_views()
+
+    def _connect_views(self) -> None:
+        layout_changed = getattr(self.service_map, "layout_changed", None)
+        if layout_changed is not None:
+            layout_changed.connect(self._on_layout_changed)
+        snapshot = getattr(self.run_view, "snapshot_received", None)
+        update = getattr(self.service_map, "update_snapshot", None)
+        if snapshot is not None and update is not None:
+            snapshot.connect(update)
+        finished = getattr(self.run_view, "run_finished", None)
+        if finished is not None:
+            finished.connect(self._on_run_finished)
+
+    # ================================================================= state
+    @property
+    def scenario(self) -> Scenario:
+        return self.document.scenario
+
+    def is_modified(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    def _update_title(self) -> None:
+        star = " *" if self.is_modified() else ""
+        self.setWindowTitle(f"{APP_TITLE} — {self.scenario.name}{star}")
+
+    def _update_actions(self) -> None:
+        self.export_csv_action.setEnabled(self._results() is not None)
+        self.export_map_action.setEnabled(hasattr(self.service_map, "export_png"))
+        self.export_plots_action.setEnabled(hasattr(self.run_view, "export_plots_png"))
+
+    def _on_scenario_changed(self, scenario: Scenario) -> None:
+        self._update_title()
+        setter = getattr(self.service_map, "set_scenario", None)
+        if setter is not None:
+            setter(scenario)
+        setter = getattr(self.run_view, "set_scenario", None)
+        if setter is not None:
+            setter(scenario)
+        self.scenario_changed.emit(scenario)
+
+    def _on_clean_changed(self, clean: bool) -> None:
+        self._update_title()
+        self.modified_changed.emit(not clean)
+
+    def _on_undo_index(self, _index: int) -> None:
+        if self.scenario_id is not None:
+            self.autosave_timer.start()
+
+    def _on_layout_changed(self, layout: dict) -> None:
+        def change(doc: dict[str, Any]) -> None:
+            ui = doc.setdefault("ui", {})
+            ui["layout"] = {k: [float(x) for x in v] for k, v in layout.items()}
+
+        if (self.scenario.ui or {}).get("layout") != layout:
+            self.document.edit(change, "Move services on the map")
+
+    def _on_run_finished(self, results: Any) -> None:
+        if isinstance(results, dict):
+            self.last_results = results
+            self._record_run(results)
+        self._update_actions()
+        self.statusBar().showMessage("Run finished", 5000)
+
+    def _record_run(self, results: dict[str, Any]) -> None:
+        """Keep the run's results in the library, so reopening shows them without re-running."""
+        if self.scenario_id is None:
+            return
+        s = self.scenario
+        selected = getattr(self.run_view, "selected_variants", None)
+        spin = getattr(self.run_view, "replications_spin", None)
+        settings = {
+            "variants": list(selected()) if callable(selected) else None,
+            "replications": spin.value() if spin is not None else s.run.replications,
+            "seed": s.run.seed,
+            "horizon": s.run.horizon,
+            "warm_up": s.run.warm_up,
+            # the run used the scenario as edited; unsaved edits are not in the revision
+            "unsaved_edits": self.is_modified(),
+        }
+        try:
+            self.library.record_run(self.scenario_id, None, settings, results)
+        except StoreError as e:
+            self.statusBar().showMessage(
+                f"The results could not be kept in the library: {e}", 10000
+            )
+
+    def _results(self) -> dict[str, Any] | None:
+        if self.last_results is not None:
+            return self.last_results
+        shown = getattr(self.run_view, "results", None)
+        return shown if isinstance(shown, dict) else None
+
+    # ================================================================= closing
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self.autosave_timer.stop()
+        # the simulation's child process must never outlive the window
+        shutdown = getattr(self.run_view, "shutdown", None)
+        if callable(shutdown):
+            try:
+                shutdown()
+            except Exception as e:  # noqa: BLE001 - closing must not fail on a stuck run
+                self.statusBar().showMessage(f"The run could not be stopped cleanly: {e}")
+        event.accept()
+
+    # ================================================================= helpers for tests
+    def problems_shown(self) -> list[Problem]:  # pragma: no cover - convenience
+        dialog = getattr(self, "last_problems_dialog", None)
+        return list(dialog.problems) if dialog else []
