@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
 from mission_desktop.gui.edit.common import (
     InlineProblem,
     ListDetailPanel,
-    a11y,
     mark_invalid,
     problem_text,
     routes_editor,
@@ -35,6 +34,7 @@ from mission_desktop.gui.edit.document import (
 )
 from mission_desktop.gui.edit.schedules import ArrivalProfileEditor, parse_profile
 from mission_desktop.gui.edit.services import _store_text
+from mission_desktop.gui.shared.access import a11y
 
 
 def _store_priority(item: dict[str, Any], value: Any, path: str) -> None:

@@ -6,7 +6,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QAccessible, QAccessibleEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -34,6 +33,7 @@ from mission_desktop.gui.edit.document import (
     parse_number,
     path_startswith,
 )
+from mission_desktop.gui.shared.access import a11y, announce
 from mission_desktop.model import Problem
 
 #: Vermillion from the Okabe–Ito palette for a problem field's outline (3.9:1 on white, above
@@ -45,15 +45,6 @@ PROBLEM_TEXT_COLOUR = "#A33B00"
 #: Limits of a table column sized to its contents (longer values are elided, full in tooltips).
 MIN_COLUMN_WIDTH = 60
 MAX_COLUMN_WIDTH = 320
-
-
-def a11y(widget: QWidget, name: str, tip: str | None = None) -> QWidget:
-    """Give a control its accessible name and a tooltip (the tip defaults to the name)."""
-    widget.setAccessibleName(name)
-    widget.setToolTip(tip or name)
-    if tip:
-        widget.setAccessibleDescription(tip)
-    return widget
 
 
 def spin_value(spin: Any, old: Any) -> Any:
@@ -122,15 +113,6 @@ class InlineProblem(QWidget):
     def clear(self) -> None:
         self.label.clear()
         self.hide()
-
-
-def announce(widget: QWidget) -> None:
-    """Tell screen readers that ``widget`` now shows something to read now (an alert)."""
-    try:
-        QAccessible.updateAccessibility(QAccessibleEvent(widget, QAccessible.Event.Alert))
-        QAccessible.updateAccessibility(QAccessibleEvent(widget, QAccessible.Event.NameChanged))
-    except (RuntimeError, TypeError):  # pragma: no cover - no accessibility bridge
-        pass
 
 
 def problem_text(problems: Sequence[Problem], with_place: bool = True) -> str:

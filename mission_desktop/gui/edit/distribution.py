@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mission_desktop.gui.edit.common import a11y, spin_value
+from mission_desktop.gui.edit.common import spin_value
 from mission_desktop.gui.edit.document import fmt_number, plural_unit
+from mission_desktop.gui.shared.access import a11y
 
 PARAMS: dict[str, tuple[str, ...]] = {
     "exponential": ("mean",),

@@ -15,8 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mission_desktop.gui.edit.common import FieldProblems, InlineProblem, a11y, spin_value
+from mission_desktop.gui.edit.common import FieldProblems, InlineProblem, spin_value
 from mission_desktop.gui.edit.document import ScenarioDocument, plural_unit
+from mission_desktop.gui.shared.access import a11y
 from mission_desktop.model.scenario import TIME_UNITS
 
 MAX_SEED = 2**31 - 1

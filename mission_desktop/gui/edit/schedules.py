@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mission_desktop.gui.edit.common import a11y, spin_value
+from mission_desktop.gui.edit.common import spin_value
 from mission_desktop.gui.edit.document import fmt_number, parse_number, plural_unit, value_problem
+from mission_desktop.gui.shared.access import a11y
 
 #: A sensible first cycle per time unit: (period, number of profile multipliers).
 DEFAULT_CYCLE: dict[str, tuple[float, int]] = {

@@ -19,7 +19,6 @@ from mission_desktop.gui.edit.common import (
     FieldProblems,
     InlineProblem,
     ListDetailPanel,
-    a11y,
     routes_editor,
     show_list,
     spin_value,
@@ -38,6 +37,7 @@ from mission_desktop.gui.edit.document import (
     value_problem,
 )
 from mission_desktop.gui.edit.schedules import CapacityScheduleEditor, parse_schedule
+from mission_desktop.gui.shared.access import a11y
 
 
 def _store_text(key: str, required: bool = True):

@@ -15,9 +15,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mission_desktop.gui.edit.common import InlineProblem, ListEditor, a11y, problem_text
+from mission_desktop.gui.edit.common import InlineProblem, ListEditor, problem_text
 from mission_desktop.gui.edit.document import Column, ListTableModel, ScenarioDocument, unique_id
 from mission_desktop.gui.edit.services import _store_text
+from mission_desktop.gui.shared.access import a11y
 
 
 def variant_columns(document: ScenarioDocument) -> list[Column]:

@@ -38,12 +38,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mission_desktop.gui.edit.common import announce
 from mission_desktop.gui.map.key import MapKey
 from mission_desktop.gui.map.view import ServiceMapView
 from mission_desktop.gui.run import worker as w
 from mission_desktop.gui.run.kpi import KpiPanel
 from mission_desktop.gui.run.plots import LivePlots, baseline_id, plural_unit
+from mission_desktop.gui.shared.access import announce
 
 #: presentation pace range per time unit (simulated units per wall second)
 PACE_RANGES = {

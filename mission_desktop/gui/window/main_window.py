@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mission_desktop.gui.edit.common import a11y
 from mission_desktop.gui.edit.document import ScenarioDocument
 from mission_desktop.gui.edit.panel import EditorPanel
 from mission_desktop.gui.edit.saving import SavingMixin
@@ -42,6 +41,7 @@ from mission_desktop.gui.library.actions import LibraryMixin
 from mission_desktop.gui.library.delegate import LibraryItemDelegate
 from mission_desktop.gui.map.view import ServiceMapView
 from mission_desktop.gui.run.view import RunView
+from mission_desktop.gui.shared.access import a11y
 from mission_desktop.gui.shared.palette import FOCUS_STYLE
 from mission_desktop.gui.window.menus import MenusMixin
 from mission_desktop.gui.window.prompts import PromptsMixin
