@@ -46,11 +46,28 @@ if TYPE_CHECKING:  # the view owns its items; only for type hints (no import cyc
     from mission_desktop.gui.map.view import ServiceMapView
 
 
+def node_name_lines(name: str, text_scale: float = 1.0) -> list[str]:
+    """A service's name wrapped to its node's width (one more line allowed when larger)."""
+    lines = NAME_LINES if text_scale <= 1 else NAME_LINES + 1
+    return wrap_text(name, map_font(11 * text_scale, bold=True), NODE_W - 20, lines)
+
+
+def node_height(name: str, text_scale: float = 1.0) -> float:
+    """The height of a service's node: its wrapped name in the header, then the body."""
+    lines = len(node_name_lines(name, text_scale))
+    return max(HEADER_H, lines * NAME_LINE_H + 10 / text_scale) * text_scale + BODY_H * text_scale
+
+
 class ServiceNode(QGraphicsItem):
     """One service: a rounded rectangle, draggable, focusable."""
 
-    def __init__(self, service, colour: str, owner: ServiceMapView) -> None:
+    def __init__(
+        self, service, colour: str, owner: ServiceMapView, text_scale: float = 1.0
+    ) -> None:
         super().__init__()
+        #: text size relative to normal (the presentation zoom): the node keeps its width
+        #: and grows taller, so a map fitted to the screen shows its text larger
+        self.s = s = text_scale
         self.service = service
         self.service_id: str = service.id
         self.colour = colour
@@ -60,9 +77,9 @@ class ServiceNode(QGraphicsItem):
         self.in_service = 0
         self.capacity: int | None = service.capacity
         self.heat_colour, self.heat_word = heat(0.0)
-        self.name_lines = wrap_text(service.name, map_font(11, bold=True), NODE_W - 20, NAME_LINES)
-        self.header_h = max(HEADER_H, len(self.name_lines) * NAME_LINE_H + 10)
-        self.height = self.header_h + BODY_H
+        self.name_lines = node_name_lines(service.name, s)
+        self.header_h = max(HEADER_H * s, len(self.name_lines) * NAME_LINE_H * s + 10)
+        self.height = self.header_h + BODY_H * s
         self.setFlags(
             QGraphicsItem.GraphicsItemFlag.ItemIsMovable
             | QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -117,7 +134,7 @@ class ServiceNode(QGraphicsItem):
 
     # ---------------------------------------------------------------- geometry
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
-        return self.rect().adjusted(-4, -24, 4, 4)
+        return self.rect().adjusted(-4, -24 * self.s, 4, 4)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -153,7 +170,8 @@ class ServiceNode(QGraphicsItem):
         painter.setPen(QPen(QColor("#000000" if selected else "#444444"), 4 if selected else 1.5))
         painter.drawPath(body)
         # text
-        name_font = map_font(11, bold=True)
+        s = self.s
+        name_font = map_font(11 * s, bold=True)
         painter.setFont(name_font)
         painter.setPen(text_colour_on(self.colour))
         painter.drawText(
@@ -162,25 +180,25 @@ class ServiceNode(QGraphicsItem):
             "\n".join(self.name_lines),
         )
         top = r.top() + self.header_h
-        body_font = map_font(10)
+        body_font = map_font(10 * s)
         painter.setFont(body_font)
         if self.waiting is not None:  # a plate keeps the capacity readable on dark heat
             cap_w = QFontMetricsF(body_font).horizontalAdvance(self.capacity_text()) + 8
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(255, 255, 255, 215))
             painter.drawRoundedRect(
-                QRectF(r.left() + 6, top + 4, min(cap_w, r.width() - 12), 20), 4, 4
+                QRectF(r.left() + 6, top + 4 * s, min(cap_w, r.width() - 12), 20 * s), 4, 4
             )
         painter.setPen(TEXT)
         painter.drawText(
-            QRectF(r.left() + 10, top + 2, r.width() - 20, 24),
+            QRectF(r.left() + 10, top + 2 * s, r.width() - 20, 24 * s),
             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
             elide(self.capacity_text(), body_font, r.width() - 20),
         )
         if self.waiting is not None:
-            queue_font = map_font(11, bold=True)
+            queue_font = map_font(11 * s, bold=True)
             painter.setFont(queue_font)
-            text_rect = QRectF(r.left() + 10, top + 26, r.width() - 20, 34)
+            text_rect = QRectF(r.left() + 10, top + 26 * s, r.width() - 20, 34 * s)
             # a white plate behind the number keeps it readable on any heat colour/hatch
             fm = QFontMetricsF(queue_font)
             label = self.queue_text()
@@ -200,10 +218,10 @@ class ServiceNode(QGraphicsItem):
                 elide(label, queue_font, r.width() - 20),
             )
         if self.blocked:
-            badge_font = map_font(10, bold=True)
+            badge_font = map_font(10 * s, bold=True)
             text = f"{self.blocked} blocked"
             w = QFontMetricsF(badge_font).horizontalAdvance(text) + 14
-            badge = QRectF(r.right() - w + 4, r.top() - 22, w, 24)  # above the name
+            badge = QRectF(r.right() - w + 4, r.top() - 22 * s, w, 24 * s)  # above the name
             painter.setPen(QPen(QColor("#000000"), 1.5))
             painter.setBrush(QColor("#FFFFFF"))
             painter.drawRoundedRect(badge, 12, 12)
@@ -234,12 +252,14 @@ class ServiceNode(QGraphicsItem):
 class CohortNode(QGraphicsItem):
     """A cohort's entry point: a small labelled pill left of its entry services."""
 
-    def __init__(self, cohort, entries: str = "") -> None:
+    def __init__(self, cohort, entries: str = "", text_scale: float = 1.0) -> None:
         super().__init__()
         self.cohort = cohort
+        self.s = s = text_scale
         self.setZValue(2)
-        self.name_lines = wrap_text(cohort.name, map_font(10), COHORT_W - 24, COHORT_LINES)
-        self.height = max(COHORT_H, len(self.name_lines) * 16.0 + 14)
+        lines = COHORT_LINES if s <= 1 else COHORT_LINES + 1
+        self.name_lines = wrap_text(cohort.name, map_font(10 * s), COHORT_W - 24, lines)
+        self.height = max(COHORT_H * s, len(self.name_lines) * 16.0 * s + 14)
         tip = f"Cohort: {cohort.name} (arrivals {cohort.arrivals.rate:g} per time unit)"
         if entries:
             tip += f"; enters at {entries}"
@@ -256,7 +276,7 @@ class CohortNode(QGraphicsItem):
         painter.setPen(QPen(QColor("#444444"), 1.5, Qt.PenStyle.DashLine))
         painter.setBrush(QColor("#EEEEEE"))
         painter.drawRoundedRect(self.rect(), 18, 18)
-        painter.setFont(map_font(10))
+        painter.setFont(map_font(10 * self.s))
         painter.setPen(TEXT)
         painter.drawText(
             self.rect().adjusted(12, 0, -12, 0),
@@ -299,6 +319,8 @@ class RouteEdge(QGraphicsItem):
         #: where along the arrow the label sits (0 = start, 1 = tip); moved to avoid overlaps
         self.label_t = label_t
         self.preferred_t = label_t
+        #: the label's text size relative to normal (the presentation zoom)
+        self.text_scale = 1.0
         self.setZValue(1)
         if tooltip:
             self.setToolTip(tooltip)
@@ -317,7 +339,7 @@ class RouteEdge(QGraphicsItem):
         """The label's rectangle (scene coordinates) if it sat at ``t`` along the arrow."""
         if not self.label:
             return QRectF()
-        fm = QFontMetricsF(map_font(10, bold=True))
+        fm = QFontMetricsF(map_font(10 * self.text_scale, bold=True))
         w, h = fm.horizontalAdvance(self.label) + 10, fm.height() + 4
         if self.is_loop:
             p = self._label_pos
@@ -353,8 +375,9 @@ class RouteEdge(QGraphicsItem):
         path = QPainterPath()
         if self.source is self.target:
             r = self.source.rect()
-            start = QPointF(a.x() - 30, a.y() + r.top())
-            end = QPointF(a.x() + 30, a.y() + r.top())
+            top = r.top()
+            start = QPointF(a.x() - 30, a.y() + top)
+            end = QPointF(a.x() + 30, a.y() + top)
             path.moveTo(start)
             path.cubicTo(
                 QPointF(start.x() - 30, start.y() - 70),
@@ -362,7 +385,7 @@ class RouteEdge(QGraphicsItem):
                 end,
             )
             tip, tangent_from = end, QPointF(end.x() + 20, end.y() - 40)
-            self._label_pos = QPointF(a.x(), a.y() + r.top() - 58)
+            self._label_pos = QPointF(a.x(), a.y() + top - 58)
         else:
             mid = QPointF((a.x() + b.x()) / 2, (a.y() + b.y()) / 2)
             dx, dy = b.x() - a.x(), b.y() - a.y()
@@ -416,6 +439,6 @@ class RouteEdge(QGraphicsItem):
             painter.setPen(QPen(QColor("#666666"), 1))
             painter.setBrush(QColor(255, 255, 255, 235))
             painter.drawRoundedRect(self._label_rect, 5, 5)
-            painter.setFont(map_font(10, bold=True))
+            painter.setFont(map_font(10 * self.text_scale, bold=True))
             painter.setPen(TEXT)
             painter.drawText(self._label_rect, Qt.AlignmentFlag.AlignCenter, self.label)

@@ -11,7 +11,9 @@ from mission_desktop.gui.map.drawing import LAYER_DX, NODE_W, ROW_DY
 NODE_GAP = 70.0
 
 
-def layout_spread(positions: list[tuple[float, float]], node_height: float) -> float:
+def layout_spread(
+    positions: list[tuple[float, float]], node_height: float, node_width: float = NODE_W
+) -> float:
     """How much to spread a saved layout so no two nodes overlap or touch (1 = as saved).
 
     Layouts saved with smaller nodes (or by hand, tightly) keep their shape, only larger."""
@@ -22,10 +24,23 @@ def layout_spread(positions: list[tuple[float, float]], node_height: float) -> f
             if dx == 0 and dy == 0:
                 continue
             pair = min(
-                (NODE_W + NODE_GAP) / dx if dx else math.inf,
+                (node_width + NODE_GAP) / dx if dx else math.inf,
                 (node_height + NODE_GAP) / dy if dy else math.inf,
             )
             need = max(need, pair)
+    return min(need, 3.0)
+
+
+def vertical_spread(positions: list[tuple[float, float]], node_height: float) -> float:
+    """How much to stretch a layout *downwards only* so nodes of ``node_height`` that share
+    a column never touch (1 = as it is). Larger text makes nodes taller, not wider: the
+    map keeps its width, so when fitted to a wide screen its text really is larger."""
+    need = 1.0
+    for i, (x1, y1) in enumerate(positions):
+        for x2, y2 in positions[i + 1 :]:
+            dx, dy = abs(x1 - x2), abs(y1 - y2)
+            if dx < NODE_W + NODE_GAP and dy:
+                need = max(need, (node_height + NODE_GAP) / dy)
     return min(need, 3.0)
 
 

@@ -30,11 +30,14 @@ from PySide6.QtWidgets import (
 )
 
 from mission_desktop.gui.map.drawing import COHORT_W, NODE_H, NODE_W, format_probability, map_font
-from mission_desktop.gui.map.items import CohortNode, RouteEdge, ServiceNode
+from mission_desktop.gui.map.items import CohortNode, RouteEdge, ServiceNode, node_height
 from mission_desktop.gui.map.key import MapLegend
-from mission_desktop.gui.map.layout import auto_layout, layout_spread
+from mission_desktop.gui.map.layout import auto_layout, layout_spread, vertical_spread
 from mission_desktop.gui.shared.palette import NEUTRAL, department_colours
 from mission_desktop.sim.snapshots import Snapshot
+
+#: the text size the map's fonts are designed for (the presentation zoom's 100%)
+BASE_FONT_POINTS = 13.0
 
 
 class ServiceMapView(QGraphicsView):
@@ -70,7 +73,10 @@ class ServiceMapView(QGraphicsView):
         self._building = False
         self._auto_fit = True
         self._last_snapshot: Snapshot | None = None
-        self._spread = 1.0
+        #: (x, y) stretch of the saved layout on screen (for display only)
+        self._spread = (1.0, 1.0)
+        #: text (and so node) size relative to normal: the presentation zoom
+        self._text_scale = 1.0
 
     # ------------------------------------------------------------------ building
     @property
@@ -98,21 +104,28 @@ class ServiceMapView(QGraphicsView):
         }
         automatic = auto_layout(scenario)
         nodes = {
-            s.id: ServiceNode(s, colours.get(s.department, NEUTRAL), self)
+            s.id: ServiceNode(s, colours.get(s.department, NEUTRAL), self, self._text_scale)
             for s in scenario.services
         }
         tallest = max((n.height for n in nodes.values()), default=NODE_H)
         # a layout saved for smaller nodes is spread out (for display only) so names fit
-        self._spread = layout_spread([saved[sid] for sid in nodes if sid in saved], tallest)
-        for s in scenario.services:
-            node = nodes[s.id]
-            if s.id in saved:
-                x, y = saved[s.id]
-                node.setPos(x * self._spread, y * self._spread)
-            else:
-                node.setPos(*automatic[s.id])
+        normal = max((node_height(s.name) for s in scenario.services), default=NODE_H)
+        spread = layout_spread([saved[sid] for sid in nodes if sid in saved], normal)
+        places = {
+            sid: (saved[sid][0] * spread, saved[sid][1] * spread)
+            if sid in saved
+            else tuple(automatic[sid])
+            for sid in nodes
+        }
+        # larger text (presentation zoom) makes nodes taller, never wider: the map spreads
+        # only as much as they need not to touch, so once fitted its text reads larger
+        grow = vertical_spread(list(places.values()), tallest) if self._text_scale != 1 else 1.0
+        self._spread = (spread, spread * grow)
+        for sid, node in nodes.items():
+            x, y = places[sid]
+            node.setPos(x, y * grow)
             scene.addItem(node)
-            self._nodes[s.id] = node
+            self._nodes[sid] = node
         # routes (a pair of opposite routes bends apart so both labels stay readable)
         pairs: set[tuple[str, str]] = set()
         for s in scenario.services:
@@ -171,7 +184,7 @@ class ServiceMapView(QGraphicsView):
             split = ", ".join(
                 f"{format_probability(r.p)} at {self._nodes[r.to].service.name}" for r in entries
             )
-            cnode = CohortNode(c, split)
+            cnode = CohortNode(c, split, self._text_scale)
             scene.addItem(cnode)
             self._cohort_nodes.append((cnode, [r.to for r in entries]))
             for r in entries:
@@ -183,6 +196,9 @@ class ServiceMapView(QGraphicsView):
                     f"{self._nodes[r.to].service.name}",
                     label_t=0.62,
                 )
+                if self._text_scale != 1:
+                    edge.text_scale = self._text_scale
+                    edge.update_geometry()
                 scene.addItem(edge)
                 self._edges.append(edge)
         self._place_cohorts()
@@ -195,7 +211,7 @@ class ServiceMapView(QGraphicsView):
         self._legend.setVisible(self._show_legend)
         scene.addItem(self._legend)
         self._title = scene.addSimpleText("")
-        self._title.setFont(map_font(13, bold=True))
+        self._title.setFont(map_font(13 * self._text_scale, bold=True))
         self._title.setZValue(3)
         self._place_decorations()
         self._building = False
@@ -210,6 +226,9 @@ class ServiceMapView(QGraphicsView):
         edge = RouteEdge(
             self._nodes[a], self._nodes[b], label, dashed=dashed, bend=bend, tooltip=tooltip
         )
+        if self._text_scale != 1:
+            edge.text_scale = self._text_scale
+            edge.update_geometry()
         self.scene().addItem(edge)
         self._edges.append(edge)
 
@@ -362,9 +381,9 @@ class ServiceMapView(QGraphicsView):
     # ------------------------------------------------------------------ layout
     def layout(self) -> dict[str, list[float]]:  # type: ignore[override]
         """Service id → [x, y] (node centres), as saved in ``scenario.ui["layout"]``."""
-        k = getattr(self, "_spread", 1.0)
+        kx, ky = self._spread
         return {
-            sid: [round(n.pos().x() / k, 1), round(n.pos().y() / k, 1)]
+            sid: [round(n.pos().x() / kx, 1), round(n.pos().y() / ky, 1)]
             for sid, n in self._nodes.items()
         }
 
@@ -428,6 +447,23 @@ class ServiceMapView(QGraphicsView):
                 f"{name} — {unit} {snapshot.time:,.0f} of {snapshot.horizon:,.0f}"
                 + (" (finished)" if snapshot.done else "")
             )
+
+    def set_font_size(self, points: float) -> None:
+        """The presentation zoom: map text (and nodes with it) at ``points`` / 13 of normal
+        size. The map is rebuilt at the new size and keeps its live state."""
+        scale = max(0.5, min(3.0, points / BASE_FONT_POINTS))
+        if abs(scale - self._text_scale) < 1e-9:
+            return
+        self._text_scale = scale
+        if self._scenario is not None:
+            snapshot = self._last_snapshot
+            self.set_scenario(self._scenario)
+            if snapshot is not None:
+                self.update_snapshot(snapshot)
+
+    @property
+    def text_scale(self) -> float:
+        return self._text_scale
 
     def queue_label(self, service_id: str) -> str:
         """The live queue text shown on a service's node ('' before a run)."""

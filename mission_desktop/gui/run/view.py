@@ -58,6 +58,14 @@ DEFAULT_SHOW_SECONDS = 30.0
 #: the share of the Live tab the service map may take, at least and at most (the plots
 #: keep the rest): within these, the map gets the room it needs to be drawn full width
 MAP_SHARE = (0.35, 0.6)
+#: presentation mode's slides, in Page Down order, and how the status line names them
+MAP_SLIDE, PLOTS_SLIDE, RESULTS_SLIDE = "map", "plots", "results"
+SLIDES = (MAP_SLIDE, PLOTS_SLIDE, RESULTS_SLIDE)
+SLIDE_NAMES = {
+    MAP_SLIDE: "Showing the live map",
+    PLOTS_SLIDE: "Showing the live plots",
+    RESULTS_SLIDE: "Showing the results",
+}
 #: the run-problem banner: a light warm background with a dark border and dark text
 PROBLEM_BANNER_STYLE = (
     "#runProblemBanner { background: #FBE3D6; border: 2px solid #D55E00; border-radius: 4px; }"
@@ -206,6 +214,7 @@ class RunView(QWidget):
         # a fixed width: status text changing during a run must not resize (and so repaint)
         # the plots and map beside it
         controls.setFixedWidth(330)
+        self.controls_panel = controls
 
         # ------------------------------------------------------------ views
         # the map here is small: its in-scene legend would shrink it further, so a compact
@@ -278,9 +287,26 @@ class RunView(QWidget):
         bl.addWidget(self.problem_dismiss, 0, Qt.AlignmentFlag.AlignTop)
         self.problem_banner.hide()
 
+        # presentation mode: one line instead of the controls — what is running, how far,
+        # and how to leave — in large type for the back of the room
+        self.presentation_bar = QLabel()
+        self.presentation_bar.setTextFormat(Qt.TextFormat.PlainText)
+        self.presentation_bar.setObjectName("presentationBar")
+        self.presentation_bar.setStyleSheet(
+            "QLabel#presentationBar { background: #1F2A44; color: #FFFFFF; padding: 6px 12px;"
+            " font-weight: bold; }"
+        )
+        self.presentation_bar.setAccessibleName("Presentation status")
+        self.presentation_bar.setWordWrap(True)  # never wider than the screen
+        self.presentation_bar.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.presentation_bar.hide()
+        self._presenting = False
+        self._slide = MAP_SLIDE
+
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
+        rl.addWidget(self.presentation_bar)
         rl.addWidget(self.problem_banner)
         rl.addWidget(self.tabs, 1)
 
@@ -366,8 +392,18 @@ class RunView(QWidget):
         rows = inner.heightForWidth(width) if inner.hasHeightForWidth() else -1
         return max(chrome, 0) + max(rows, inner.minimumSizeHint().height()) + 4
 
+    def _orient_live_split(self) -> None:
+        """A wide map (a long chain of services) reads better above the plots than beside."""
+        bounds = self.service_map.content_rect()
+        wide = bounds.width() > 1.6 * max(bounds.height(), 1.0)
+        self.live_splitter.setOrientation(
+            Qt.Orientation.Vertical if wide else Qt.Orientation.Horizontal
+        )
+
     def _apply_live_split(self) -> None:
         splitter = self.live_splitter
+        if self._presenting:  # one pane at a time fills the screen
+            return
         vertical = splitter.orientation() == Qt.Orientation.Vertical
         width = splitter.width() if splitter.width() > 100 else 1000
         height = splitter.height() if splitter.height() > 100 else 800
@@ -455,12 +491,7 @@ class RunView(QWidget):
         self._configure_pace(scenario)
         self.service_map.set_scenario(scenario)
         self.map_key.set_departments(self.service_map.department_colours)
-        # a wide map (a long chain of services) reads better above the plots than beside
-        bounds = self.service_map.content_rect()
-        wide = bounds.width() > 1.6 * max(bounds.height(), 1.0)
-        self.live_splitter.setOrientation(
-            Qt.Orientation.Vertical if wide else Qt.Orientation.Horizontal
-        )
+        self._orient_live_split()
         self.service_map.set_variant(self.map_variant_combo.currentData())
         self.plots.set_scenario(scenario, [v.id for v in variants])
         self._user_split = False
@@ -469,7 +500,7 @@ class RunView(QWidget):
         self.service_map.fit_map()
         self.kpi.set_scenario(scenario)
         self.progress_bar.setValue(0)
-        self.progress_label.setText("Ready. Press Run (F5).")
+        self._set_status("Ready. Press Run (F5).")
         self._update_actions()
 
     def _configure_pace(self, scenario) -> None:
@@ -535,7 +566,7 @@ class RunView(QWidget):
             return
         variants = self.selected_variants()
         if not variants:
-            self.progress_label.setText("Tick at least one variant to run.")
+            self._set_status("Tick at least one variant to run.")
             return
         self._flush_finished()
         self._results = None
@@ -602,7 +633,7 @@ class RunView(QWidget):
         elif left:
             text += f" — {left} left"
         self.progress_bar.setFormat(f"{done / total:.0%}")
-        self.progress_label.setText(text)
+        self._set_status(text)
         self.progress_bar.setAccessibleDescription(text)
 
     def live_status(self, fraction: float) -> str:
@@ -630,7 +661,7 @@ class RunView(QWidget):
             w.STOPPED: "Stopped.",
         }
         if state in messages:
-            self.progress_label.setText(messages[state])
+            self._set_status(messages[state])
         if state in (w.FINISHED, w.STOPPED, w.FAILED):
             self.plots.finish()
             self.pause_action.setChecked(False)
@@ -666,7 +697,7 @@ class RunView(QWidget):
     def _on_failed(self, message: str) -> None:
         self.show_problem(message)
         first = message.split("\n", 1)[0].strip().rstrip(":")
-        self.progress_label.setText(f"{first} — see the message above the plots.")
+        self._set_status(f"{first} — see the message above the plots.")
         self.progress_label.setAccessibleDescription(message)
         self.run_failed.emit(message)
 
@@ -694,9 +725,74 @@ class RunView(QWidget):
 
     # ------------------------------------------------------------------ presentation
     def set_font_size(self, points: int) -> None:
-        """Presentation zoom for the plots and key figures."""
+        """Presentation zoom for the plots, the live map and the key figures."""
         self.plots.set_font_size(points)
+        self.service_map.set_font_size(points)
         self.kpi.set_font_size(points)
+
+    @property
+    def presenting(self) -> bool:
+        return self._presenting
+
+    def set_presentation(self, on: bool) -> None:
+        """Presentation mode: the live map and plots fill the view; the controls give way
+        to one status line (the run keys F5, F6 and Shift+F5 still work)."""
+        self._presenting = bool(on)
+        self.controls_panel.setVisible(not on)
+        self.presentation_bar.setVisible(on)
+        self.tabs.tabBar().setVisible(not on)
+        if on:
+            self.show_slide(MAP_SLIDE)
+        else:
+            self.tabs.setCurrentIndex(0)
+            self.map_pane.show()
+            self.plots.show()
+            self._user_split = False
+            self._apply_live_split()
+            self._split_timer.start()
+        self._update_presentation_bar()
+
+    @property
+    def slide(self) -> str | None:
+        """In presentation mode, what fills the screen: MAP_SLIDE, PLOTS_SLIDE or
+        RESULTS_SLIDE (None when not presenting)."""
+        return self._slide if self._presenting else None
+
+    def show_slide(self, slide: str) -> None:
+        """Presentation mode shows one thing at a time, full screen, so it reads from the
+        back of the room: the live map, the live plots, or the results."""
+        self._slide = slide
+        if slide == RESULTS_SLIDE:
+            self.tabs.setCurrentIndex(1)
+        else:
+            self.tabs.setCurrentIndex(0)
+            self.map_pane.setVisible(slide == MAP_SLIDE)
+            self.plots.setVisible(slide == PLOTS_SLIDE)
+        self._update_presentation_bar()
+
+    def next_slide(self, step: int = 1) -> None:
+        """Page Down / Page Up (what a presenter's clicker sends): the next or previous
+        slide, round and round."""
+        if not self._presenting:
+            return
+        i = SLIDES.index(self._slide) if self._slide in SLIDES else 0
+        self.show_slide(SLIDES[(i + step) % len(SLIDES)])
+
+    def _set_status(self, text: str) -> None:
+        """The run's status in words, beside the controls and on the presentation bar."""
+        self.progress_label.setText(text)
+        self._update_presentation_bar()
+
+    def _update_presentation_bar(self) -> None:
+        if not self._presenting:
+            return
+        name = self._scenario.name if self._scenario is not None else ""
+        status = self.progress_label.text()
+        shown = SLIDE_NAMES.get(self._slide, "")
+        self.presentation_bar.setText(
+            f"{name} — {status}   ·   {shown}; Page Down: next · F5 run · F6 pause · "
+            "Shift+F5 stop · F11 or Esc: leave"
+        )
 
     def export_plots_png(self, path: str) -> bool:
         return self.plots.export_png(path)
@@ -710,7 +806,7 @@ class RunView(QWidget):
             if not path.lower().endswith(".png"):
                 path += ".png"
             ok = export(path)
-            self.progress_label.setText(
+            self._set_status(
                 f"Saved {path}"
                 if ok
                 else f"Could not save {path}: check the folder exists and you may write to it."

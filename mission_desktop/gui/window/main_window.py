@@ -44,6 +44,7 @@ from mission_desktop.gui.run.view import RunView
 from mission_desktop.gui.shared.access import a11y
 from mission_desktop.gui.shared.palette import FOCUS_STYLE
 from mission_desktop.gui.window.menus import MenusMixin
+from mission_desktop.gui.window.presentation import PresentationMixin
 from mission_desktop.gui.window.prompts import PromptsMixin
 from mission_desktop.gui.window.zoom import ZoomMixin
 from mission_desktop.model import (
@@ -66,6 +67,7 @@ class MainWindow(
     MenusMixin,
     PromptsMixin,
     ZoomMixin,
+    PresentationMixin,
     QMainWindow,
 ):
     """Mission Desktop's main window over one :class:`~mission_desktop.store.Library`."""

@@ -128,6 +128,7 @@ class MenusMixin:
             "&Edit", lambda: self.tabs.setCurrentIndex(1), "Ctrl+2"
         )
         self.show_run_action = self._action("&Run", lambda: self.tabs.setCurrentIndex(2), "Ctrl+3")
+        self._build_presentation_actions()
         self.find_action = self._action(
             "&Search library", self._focus_library_filter, "Ctrl+F", "Search the scenario library"
         )
@@ -230,6 +231,7 @@ class MenusMixin:
         for a in (self.show_map_action, self.show_edit_action, self.show_run_action):
             view_menu.addAction(a)
         view_menu.addSeparator()
+        view_menu.addAction(self.presentation_action)
         zoom_menu = view_menu.addMenu("Presentation &zoom")
         for a in (self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action):
             zoom_menu.addAction(a)
