@@ -5,42 +5,13 @@ Colour is never the only signal: every coloured thing also carries a label or a 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-#: Okabe–Ito palette, in the order departments receive them (black last: used for text).
-OKABE_ITO: tuple[tuple[str, str], ...] = (
-    ("blue", "#0072B2"),
-    ("orange", "#E69F00"),
-    ("bluish green", "#009E73"),
-    ("vermillion", "#D55E00"),
-    ("sky blue", "#56B4E9"),
-    ("reddish purple", "#CC79A7"),
-    ("yellow", "#F0E442"),
-    ("black", "#000000"),
+from mission_desktop.report.palette_data import (  # noqa: F401 - the palette, re-exported
+    HEAT_STEPS,
+    NEUTRAL,
+    OKABE_ITO,
+    VARIANT_COLOURS,
+    department_colours,
 )
-NEUTRAL = "#6E6E6E"
-
-#: Variant line styles: baseline dashed, others solid with distinct colours (and markers).
-VARIANT_COLOURS = ("#000000", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
-
-#: Heat scale for queue pressure (light to dark, readable in greyscale too), with words.
-HEAT_STEPS: tuple[tuple[float, str, str], ...] = (
-    (0.0, "#F7F7F7", "no queue"),
-    (0.25, "#FDDBC7", "light"),
-    (0.5, "#F4A582", "building"),
-    (0.75, "#D6604D", "heavy"),
-    (1.0, "#B2182B", "severe"),
-)
-
-
-def department_colours(departments: Iterable[str]) -> dict[str, str]:
-    """Stable mapping: departments in first-seen order get Okabe–Ito colours in turn."""
-    out: dict[str, str] = {}
-    for dep in departments:
-        if dep not in out:
-            i = len(out)
-            out[dep] = OKABE_ITO[i][1] if i < len(OKABE_ITO) - 1 else NEUTRAL
-    return out
 
 
 def heat(fraction: float) -> tuple[str, str]:

@@ -14,7 +14,6 @@ new positions are announced with ``layout_changed({service_id: [x, y]})`` for sa
 from __future__ import annotations
 
 import math
-from collections import deque
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -39,11 +38,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mission_desktop.report.map_layout import (
+    NODE_H,
+    NODE_W,
+    auto_layout,
+    format_probability,
+    layout_spread,
+    saved_layout,
+)
 from mission_desktop.sim.snapshots import ServiceSnapshot, Snapshot
 
 from .palette import HEAT_STEPS, NEUTRAL, department_colours, heat
 
-NODE_W, NODE_H = 220.0, 96.0
 #: the header band: up to NAME_LINES lines of the service's name
 HEADER_H = 32.0
 NAME_LINES = 3
@@ -52,7 +58,6 @@ NAME_LINE_H = 18.0
 BODY_H = NODE_H - HEADER_H
 COHORT_W, COHORT_H = 200.0, 40.0
 COHORT_LINES = 3
-LAYER_DX, ROW_DY = 330.0, 200.0
 TEXT = QColor("#111111")
 #: a queue of this many people per server counts as "severe"
 SEVERE_QUEUE_PER_SERVER = 2.0
@@ -106,21 +111,6 @@ def wrap_text(text: str, font: QFont, width: float, max_lines: int) -> list[str]
     if current:
         lines.append(current)
     return [_elide(line, font, width) for line in lines[:max_lines]] or [""]
-
-
-def format_probability(p: float) -> str:
-    """A route's probability for a label: '80%', '0.5%', '99.5%' — never '0%' when p > 0."""
-    if p <= 0:
-        return "0%"
-    if p >= 1:
-        return "100%"
-    pct = p * 100
-    if pct < 0.1:
-        return "<0.1%"
-    if pct < 1 or pct > 99:
-        text = f"{pct:.1f}".rstrip("0").rstrip(".")
-        return ("99.9" if text == "100" else text) + "%"
-    return f"{pct:.0f}%"
 
 
 def paint_swatch(painter: QPainter, swatch: QRectF, kind: str, colour: str, radius: float) -> None:
@@ -722,70 +712,6 @@ class MapKey(QWidget):
         painter.end()
 
 
-#: room between neighbouring nodes for an arrow and its label
-NODE_GAP = 70.0
-
-
-def layout_spread(positions: list[tuple[float, float]], node_height: float) -> float:
-    """How much to spread a saved layout so no two nodes overlap or touch (1 = as saved).
-
-    Layouts saved with smaller nodes (or by hand, tightly) keep their shape, only larger."""
-    need = 1.0
-    for i, (x1, y1) in enumerate(positions):
-        for x2, y2 in positions[i + 1 :]:
-            dx, dy = abs(x1 - x2), abs(y1 - y2)
-            if dx == 0 and dy == 0:
-                continue
-            pair = min(
-                (NODE_W + NODE_GAP) / dx if dx else math.inf,
-                (node_height + NODE_GAP) / dy if dy else math.inf,
-            )
-            need = max(need, pair)
-    return min(need, 3.0)
-
-
-def auto_layout(scenario) -> dict[str, list[float]]:
-    """Layered left to right by breadth-first search from the cohorts' entry services."""
-    ids = [s.id for s in scenario.services]
-    edges: dict[str, list[str]] = {sid: [] for sid in ids}
-    for s in scenario.services:
-        for r in s.routes:
-            if r.to in edges and r.to not in edges[s.id]:
-                edges[s.id].append(r.to)
-        if s.abandon_to in edges and s.abandon_to not in edges[s.id]:
-            edges[s.id].append(s.abandon_to)
-    for c in scenario.cohorts:
-        for sid, routes in c.routes.items():
-            for r in routes:
-                if sid in edges and r.to in edges and r.to not in edges[sid]:
-                    edges[sid].append(r.to)
-    layer: dict[str, int] = {}
-    queue: deque[str] = deque()
-    for c in scenario.cohorts:
-        for r in c.entry_routes():
-            if r.to in edges and r.to not in layer:
-                layer[r.to] = 0
-                queue.append(r.to)
-    while queue:
-        sid = queue.popleft()
-        for nxt in edges[sid]:
-            if nxt not in layer:
-                layer[nxt] = layer[sid] + 1
-                queue.append(nxt)
-    last = max(layer.values(), default=-1) + 1
-    for sid in ids:  # services nobody reaches go in a column of their own
-        layer.setdefault(sid, last)
-    columns: dict[int, list[str]] = {}
-    for sid in ids:
-        columns.setdefault(layer[sid], []).append(sid)
-    out: dict[str, list[float]] = {}
-    for col, members in columns.items():
-        top = -(len(members) - 1) * ROW_DY / 2
-        for i, sid in enumerate(members):
-            out[sid] = [col * LAYER_DX, top + i * ROW_DY]
-    return out
-
-
 class ServiceMapView(QGraphicsView):
     """The map of services; see the module docstring."""
 
@@ -838,13 +764,7 @@ class ServiceMapView(QGraphicsView):
         self._scenario = scenario
         self._last_snapshot = None
         colours = department_colours(s.department for s in scenario.services)
-        saved = {
-            sid: (float(pos[0]), float(pos[1]))
-            for sid, pos in ((scenario.ui or {}).get("layout") or {}).items()
-            if isinstance(pos, list | tuple)
-            and len(pos) == 2
-            and all(isinstance(v, int | float) and math.isfinite(v) for v in pos)
-        }
+        saved = saved_layout(scenario)
         automatic = auto_layout(scenario)
         nodes = {
             s.id: ServiceNode(s, colours.get(s.department, NEUTRAL), self)
