@@ -5,12 +5,16 @@ Colour is never the only signal: every coloured thing also carries a label or a 
 
 from __future__ import annotations
 
-from mission_desktop.report.palette_data import (  # noqa: F401 - the palette, re-exported
+from mission_desktop.report.palette_data import (  # noqa: F401 - the palette and contrast, re-exported
     HEAT_STEPS,
+    MIN_TEXT_CONTRAST,
     NEUTRAL,
     OKABE_ITO,
     VARIANT_COLOURS,
+    contrast_ratio,
     department_colours,
+    relative_luminance,
+    text_colour_on,
 )
 
 
@@ -22,34 +26,3 @@ def heat(fraction: float) -> tuple[str, str]:
         if f >= step[0]:
             chosen = step
     return chosen[1], chosen[2]
-
-
-# --------------------------------------------------------------------------- contrast (WCAG 2.2)
-#: The least contrast for normal-size text (WCAG 2.2 success criterion 1.4.3, level AA).
-MIN_TEXT_CONTRAST = 4.5
-
-
-def _channel(c: float) -> float:
-    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-
-def relative_luminance(colour: str) -> float:
-    """WCAG relative luminance of ``#RRGGBB`` (sRGB channels linearised)."""
-    text = colour.lstrip("#")
-    r, g, b = (int(text[i : i + 2], 16) / 255 for i in (0, 2, 4))
-    return 0.2126 * _channel(r) + 0.7152 * _channel(g) + 0.0722 * _channel(b)
-
-
-def contrast_ratio(foreground: str, background: str) -> float:
-    """WCAG contrast ratio, from 1 (none) to 21 (black on white)."""
-    a, b = relative_luminance(foreground), relative_luminance(background)
-    lighter, darker = max(a, b), min(a, b)
-    return (lighter + 0.05) / (darker + 0.05)
-
-
-def text_colour_on(background: str) -> str:
-    """Black or white, whichever reads better on ``background`` (WCAG contrast, not guesswork)."""
-    black, white = "#000000", "#FFFFFF"
-    return (
-        black if contrast_ratio(black, background) >= contrast_ratio(white, background) else white
-    )
