@@ -215,3 +215,17 @@ def test_cli_report_from_results_and_by_running(run, tmp_path, capsys):
     assert "variants: no results" in capsys.readouterr().err
     assert main(["report", str(path), "--out", str(tmp_path / "c.txt")]) == 2
     assert ".html, .pdf or .docx" in capsys.readouterr().err
+
+
+def test_pdf_text_has_the_summary_the_checklist_and_page_numbers(run, tmp_path):
+    from pypdf import PdfReader
+
+    scenario, results = run
+    reader = PdfReader(build_report(scenario, results, tmp_path / "r.pdf"))
+    pages = [p.extract_text() for p in reader.pages]
+    text = " ".join("\n".join(pages).split())  # words as read, whatever the line breaks
+    assert "Where did the pressure go?" in text and "STRESS-DES checklist" in text
+    assert "FOR THE ANALYST" in text and "Appendix: the scenario file" in text
+    assert f"page 1 of {len(pages)}" in pages[0].replace("\n", " ")
+    assert HOSTILE in text  # as plain text
+    assert reader.attachments  # the scenario file is attached
