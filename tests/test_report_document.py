@@ -229,3 +229,23 @@ def test_pdf_text_has_the_summary_the_checklist_and_page_numbers(run, tmp_path):
     assert f"page 1 of {len(pages)}" in pages[0].replace("\n", " ")
     assert HOSTILE in text  # as plain text
     assert reader.attachments  # the scenario file is attached
+
+
+def test_docx_has_word_headings_tables_with_header_rows_and_pictures(run, tmp_path):
+    import docx
+
+    scenario, results = run
+    doc = docx.Document(build_report(scenario, results, tmp_path / "r.docx"))
+    heads = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith(
+        ("Heading", "Title"))]
+    assert ("Title", HOSTILE) in heads  # markup kept as plain text
+    for name in ("Summary", "Results", "The model", "Assurance pack", "Reproducibility"):
+        assert ("Heading 1", name) in heads
+    assert ("Heading 2", "STRESS-DES checklist") in heads
+    assert len(doc.inline_shapes) == 4
+    assert any(p.style.name == "Caption" for p in doc.paragraphs)
+    headed = [t for t in doc.tables if t.rows[0]._tr.xpath("./w:trPr/w:tblHeader")]
+    assert len(headed) >= 10
+    cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
+    base = results["variants"]["baseline"]["services"]["gp"]["mean_wait"]
+    assert fmt_figure(base, "mean_wait") in cells
