@@ -55,12 +55,31 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--quiet", action="store_true", help="no tables or progress bar")
 
+    _add_report_parser(sub)
+
     val = sub.add_parser("validate", help="check scenario files and list every problem")
     val.add_argument("files", nargs="+", metavar="FILE")
 
     gui = sub.add_parser("open", help="open the desktop app (on FILE if given)")
     gui.add_argument("file", nargs="?", metavar="FILE")
     return parser
+
+
+def _add_report_parser(sub) -> None:
+    rep = sub.add_parser(
+        "report", help="write the report and assurance pack (HTML, PDF or Word)"
+    )
+    rep.add_argument("file", metavar="FILE", help="a .mission.json scenario")
+    rep.add_argument(
+        "--results", metavar="R.json", help="results of FILE (default: run it first)"
+    )
+    rep.add_argument(
+        "--out", metavar="OUT", required=True, help="OUT.html, OUT.pdf or OUT.docx"
+    )
+    rep.add_argument("--replications", type=_positive_int, metavar="N", help="when running")
+    rep.add_argument("--workers", type=_positive_int, metavar="N", help="when running")
+    rep.add_argument("--analyst", metavar="NAME", default="", help="who ran it (title block)")
+    rep.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def _whole_number(minimum: int):
@@ -352,6 +371,67 @@ def cmd_run(args) -> int:
     return EXIT_OK
 
 
+def cmd_report(args) -> int:
+    """`report FILE [--results R.json] --out OUT`: run first unless results are given."""
+    from .model import ScenarioError, parse_json
+    from .report.document import ReportError, build_report, report_format
+    from .report.document.results_check import results_problems
+    from .sim import run_experiment, with_run_settings
+
+    try:
+        report_format(args.out)
+        scenario = with_run_settings(_load(args.file), replications=args.replications)
+    except ReportError as e:
+        print(str(e), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ScenarioError as e:
+        print(str(e) if e.source else f"{args.file}: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if not Path(args.out).resolve().parent.is_dir():
+        print(f"cannot write {args.out}: its folder does not exist", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.results:
+        try:
+            results = parse_json(Path(args.results).read_bytes())
+        except OSError as e:
+            print(f"{args.results}: cannot read: {e.strerror}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        except ScenarioError as e:
+            print(f"{args.results}: not a results file: {e}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        problems = results_problems(results, scenario)
+        if problems:
+            print(f"{args.results}: cannot report these results:", file=sys.stderr)
+            for p in problems:
+                print(f"  - {p}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    else:
+        try:
+            results = run_experiment(
+                scenario, workers=args.workers, progress=Progress(enabled=not args.quiet)
+            )
+        except ScenarioError as e:
+            print(f"{args.file}: cannot run:", file=sys.stderr)
+            for p in e.problems:
+                print(f"  - {p.message}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    try:
+        out = build_report(
+            scenario,
+            results,
+            args.out,
+            analyst=args.analyst,
+            file_name=Path(args.file).name,
+            ran_here=not args.results,
+        )
+    except ReportError as e:
+        print(str(e), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if not args.quiet:
+        print(f"report written: {out}")
+    return EXIT_OK
+
+
 def display_problem(environ=os.environ, platform: str = sys.platform) -> str | None:
     """Why the desktop app cannot open here, in plain words (None if it should open).
 
@@ -404,7 +484,7 @@ def _stop_on_sigterm() -> None:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # `mission-desktop FILE` opens that file in the app
-    if argv and not argv[0].startswith("-") and argv[0] not in ("run", "validate", "open"):
+    if argv and not argv[0].startswith("-") and argv[0] not in ("run", "validate", "open", "report"):
         if len(argv) == 1:
             argv = ["open", argv[0]]
     parser = _build_parser()
@@ -415,6 +495,9 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_run(args)
         if args.command == "validate":
             return cmd_validate(args)
+        if args.command == "report":
+            _stop_on_sigterm()
+            return cmd_report(args)
         if args.command == "open":
             return cmd_open(args.file)
         return cmd_open(None)

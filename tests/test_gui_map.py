@@ -12,12 +12,12 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, Qt  # noqa: E402
 from PySide6.QtGui import QImage, QMouseEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from mission_desktop.gui.map.drawing import format_probability, queue_pressure  # noqa: E402
+from mission_desktop.gui.map.drawing import queue_pressure  # noqa: E402
 from mission_desktop.gui.map.items import CohortNode  # noqa: E402
 from mission_desktop.gui.map.key import MapKey  # noqa: E402
-from mission_desktop.gui.map.layout import auto_layout  # noqa: E402
 from mission_desktop.gui.map.view import ServiceMapView  # noqa: E402
 from mission_desktop.model import loads_scenario  # noqa: E402
+from mission_desktop.report.map_layout import auto_layout, format_probability  # noqa: E402
 from mission_desktop.sim.snapshots import ServiceSnapshot, Snapshot  # noqa: E402
 
 

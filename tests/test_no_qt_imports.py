@@ -14,6 +14,7 @@ CORE = [
     "mission_desktop.sim",
     "mission_desktop.store",
     "mission_desktop.report",
+    "mission_desktop.report.document",
     "mission_desktop.cli",
 ]
 QT_PREFIXES = ("PySide6", "pyqtgraph", "shiboken6")

@@ -77,6 +77,17 @@ def figure(values: Sequence[float | None]) -> dict[str, Any] | None:
     return {"mean": mean, "ci95": [mean - half, mean + half]}
 
 
+def _series_band(curves: Sequence[Sequence[float]]) -> dict[str, list[float]]:
+    """Mean over replications at each time, with its Student-t 95% band (``queue_ci95``:
+    [lows, highs]; with one replication both are the mean)."""
+    xs = np.asarray(curves, dtype=float)
+    mean = xs.mean(axis=0)
+    if len(xs) < 2:
+        return {"queue": mean.tolist(), "queue_ci95": [mean.tolist(), mean.tolist()]}
+    half = stats.t.ppf(0.975, len(xs) - 1) * xs.std(axis=0, ddof=1) / math.sqrt(len(xs))
+    return {"queue": mean.tolist(), "queue_ci95": [(mean - half).tolist(), (mean + half).tolist()]}
+
+
 def _paired(a: Sequence[float | None], b: Sequence[float | None]) -> list[float | None]:
     return [None if x is None or y is None else x - y for x, y in zip(a, b, strict=True)]
 
@@ -220,7 +231,8 @@ def run_experiment(
     """Run the experiment and return the results JSON dict of SCENARIO_FORMAT.md.
 
     Extra fields beyond the contract: ``warnings`` (list of plain-words strings), ``series``
-    (mean queue length over time per variant and service), ``engine`` and ``timing``.
+    (mean queue length over time per variant and service, with its 95% band ``queue_ci95``),
+    ``engine`` and ``timing``.
     """
     if replications is not None:
         scenario = with_run_settings(scenario, replications=replications)
@@ -289,7 +301,7 @@ def run_experiment(
             series[v] = {
                 "time": reps[0].series_time,
                 "services": {
-                    sid: {"queue": np.mean([r.series_queue[sid] for r in reps], axis=0).tolist()}
+                    sid: _series_band([r.series_queue[sid] for r in reps])
                     for sid in reps[0].series_queue
                 },
             }

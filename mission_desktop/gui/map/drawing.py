@@ -1,5 +1,6 @@
 """Shared drawing helpers and sizes of the service map: fonts, wrapped and elided text,
-queue pressure, route shares as words, key swatches."""
+queue pressure, key swatches. (Node sizes and the layout are shared with the report:
+:mod:`mission_desktop.report.map_layout`.)"""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from PySide6.QtGui import (
     QPainter,
 )
 
-NODE_W, NODE_H = 220.0, 96.0
+from mission_desktop.report.map_layout import NODE_H, NODE_W  # noqa: F401 - node sizes, shared with the report
+
 #: the header band: up to NAME_LINES lines of the service's name
 HEADER_H = 32.0
 NAME_LINES = 3
@@ -21,7 +23,6 @@ NAME_LINE_H = 18.0
 BODY_H = NODE_H - HEADER_H
 COHORT_W, COHORT_H = 200.0, 40.0
 COHORT_LINES = 3
-LAYER_DX, ROW_DY = 330.0, 200.0
 TEXT = QColor("#111111")
 #: a queue of this many people per server counts as "severe"
 SEVERE_QUEUE_PER_SERVER = 2.0
@@ -75,21 +76,6 @@ def wrap_text(text: str, font: QFont, width: float, max_lines: int) -> list[str]
     if current:
         lines.append(current)
     return [elide(line, font, width) for line in lines[:max_lines]] or [""]
-
-
-def format_probability(p: float) -> str:
-    """A route's probability for a label: '80%', '0.5%', '99.5%' — never '0%' when p > 0."""
-    if p <= 0:
-        return "0%"
-    if p >= 1:
-        return "100%"
-    pct = p * 100
-    if pct < 0.1:
-        return "<0.1%"
-    if pct < 1 or pct > 99:
-        text = f"{pct:.1f}".rstrip("0").rstrip(".")
-        return ("99.9" if text == "100" else text) + "%"
-    return f"{pct:.0f}%"
 
 
 def paint_swatch(painter: QPainter, swatch: QRectF, kind: str, colour: str, radius: float) -> None:

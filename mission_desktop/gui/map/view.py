@@ -29,11 +29,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mission_desktop.gui.map.drawing import COHORT_W, NODE_H, NODE_W, format_probability, map_font
+from mission_desktop.gui.map.drawing import COHORT_W, map_font
 from mission_desktop.gui.map.items import CohortNode, RouteEdge, ServiceNode, node_height
 from mission_desktop.gui.map.key import MapLegend
-from mission_desktop.gui.map.layout import auto_layout, layout_spread, vertical_spread
 from mission_desktop.gui.shared.palette import NEUTRAL, department_colours
+from mission_desktop.report.map_layout import (
+    NODE_H,
+    NODE_W,
+    auto_layout,
+    format_probability,
+    layout_spread,
+    saved_layout,
+    vertical_spread,
+)
 from mission_desktop.sim.snapshots import Snapshot
 
 #: the text size the map's fonts are designed for (the presentation zoom's 100%)
@@ -95,13 +103,7 @@ class ServiceMapView(QGraphicsView):
         self._scenario = scenario
         self._last_snapshot = None
         colours = department_colours(s.department for s in scenario.services)
-        saved = {
-            sid: (float(pos[0]), float(pos[1]))
-            for sid, pos in ((scenario.ui or {}).get("layout") or {}).items()
-            if isinstance(pos, list | tuple)
-            and len(pos) == 2
-            and all(isinstance(v, int | float) and math.isfinite(v) for v in pos)
-        }
+        saved = saved_layout(scenario)
         automatic = auto_layout(scenario)
         nodes = {
             s.id: ServiceNode(s, colours.get(s.department, NEUTRAL), self, self._text_scale)

@@ -1,19 +1,40 @@
-"""A first layout for a map nobody has arranged yet: layers by distance from the entry,
-spread so that nodes never overlap."""
+"""Where the service map puts things, as plain data (no Qt): shared by the app's map and the
+report's drawing of it, so both show the same map.
+
+Positions are node centres, as saved in ``scenario.ui["layout"]``.
+"""
 
 from __future__ import annotations
 
 import math
 from collections import deque
 
-from mission_desktop.gui.map.drawing import LAYER_DX, NODE_W, ROW_DY
+#: a service node's size on the map (scene units)
+NODE_W, NODE_H = 220.0, 96.0
+#: the automatic layout's column and row spacing
+LAYER_DX, ROW_DY = 330.0, 200.0
 
+
+def format_probability(p: float) -> str:
+    """A route's probability for a label: '80%', '0.5%', '99.5%' — never '0%' when p > 0."""
+    if p <= 0:
+        return "0%"
+    if p >= 1:
+        return "100%"
+    pct = p * 100
+    if pct < 0.1:
+        return "<0.1%"
+    if pct < 1 or pct > 99:
+        text = f"{pct:.1f}".rstrip("0").rstrip(".")
+        return ("99.9" if text == "100" else text) + "%"
+    return f"{pct:.0f}%"
+
+
+#: room between neighbouring nodes for an arrow and its label
 NODE_GAP = 70.0
 
 
-def layout_spread(
-    positions: list[tuple[float, float]], node_height: float, node_width: float = NODE_W
-) -> float:
+def layout_spread(positions: list[tuple[float, float]], node_height: float) -> float:
     """How much to spread a saved layout so no two nodes overlap or touch (1 = as saved).
 
     Layouts saved with smaller nodes (or by hand, tightly) keep their shape, only larger."""
@@ -24,7 +45,7 @@ def layout_spread(
             if dx == 0 and dy == 0:
                 continue
             pair = min(
-                (node_width + NODE_GAP) / dx if dx else math.inf,
+                (NODE_W + NODE_GAP) / dx if dx else math.inf,
                 (node_height + NODE_GAP) / dy if dy else math.inf,
             )
             need = max(need, pair)
@@ -83,4 +104,35 @@ def auto_layout(scenario) -> dict[str, list[float]]:
         top = -(len(members) - 1) * ROW_DY / 2
         for i, sid in enumerate(members):
             out[sid] = [col * LAYER_DX, top + i * ROW_DY]
+    return out
+
+
+def saved_layout(scenario) -> dict[str, tuple[float, float]]:
+    """The scenario's saved positions (``ui.layout``), keeping only well-formed ones."""
+    layout = (scenario.ui or {}).get("layout") or {}
+    if not isinstance(layout, dict):
+        return {}
+    return {
+        sid: (float(pos[0]), float(pos[1]))
+        for sid, pos in layout.items()
+        if isinstance(pos, list | tuple)
+        and len(pos) == 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in pos)
+        and all(math.isfinite(v) for v in pos)
+    }
+
+
+def map_positions(scenario, node_height: float = NODE_H) -> dict[str, tuple[float, float]]:
+    """Every service's centre as the app's map places it: the saved layout (spread so no two
+    nodes touch), else the automatic layered layout."""
+    saved = saved_layout(scenario)
+    automatic = auto_layout(scenario)
+    spread = layout_spread([saved[s.id] for s in scenario.services if s.id in saved], node_height)
+    out: dict[str, tuple[float, float]] = {}
+    for s in scenario.services:
+        if s.id in saved:
+            x, y = saved[s.id]
+            out[s.id] = (x * spread, y * spread)
+        else:
+            out[s.id] = (automatic[s.id][0], automatic[s.id][1])
     return out
