@@ -121,6 +121,26 @@ def problem_text(problems: Sequence[Problem], with_place: bool = True) -> str:
     return "\n".join(p.message for p in problems)
 
 
+def reveal(widget: QWidget) -> None:
+    """Scroll every scroll area holding ``widget`` so that it is in view (now and once the
+    layout has placed a newly shown message)."""
+
+    def scroll() -> None:
+        try:
+            child, parent = widget, widget.parentWidget()
+        except RuntimeError:  # pragma: no cover - the widget is gone
+            return
+        while parent is not None:
+            area = parent.parentWidget()
+            if isinstance(area, QScrollArea) and parent is area.viewport():
+                area.ensureWidgetVisible(child, 20, 20)
+                child = area
+            parent = parent.parentWidget()
+
+    scroll()
+    QTimer.singleShot(0, scroll)
+
+
 class FieldProblems:
     """Maps problem paths to form fields: shows each message at its field, the rest in a banner."""
 
@@ -174,6 +194,13 @@ class FieldProblems:
             label.show_message(text)
         if unplaced:
             self.banner.show_message(problem_text(unplaced))
+        # the message sits beside its field: bring the first one into view, never leave it
+        # below the fold of a scrolling form
+        first = self.banner if unplaced else None
+        if first is None and shown:
+            first = self._fields[min(shown)][2]
+        if first is not None:
+            reveal(first)
 
 
 class ComboDelegate(QStyledItemDelegate):

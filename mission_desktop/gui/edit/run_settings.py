@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from mission_desktop.gui.edit.common import FieldProblems, InlineProblem, spin_value
 from mission_desktop.gui.edit.document import ScenarioDocument, plural_unit
 from mission_desktop.gui.shared.access import a11y
+from mission_desktop.gui.shared.markdown_view import MarkdownView
 from mission_desktop.model.scenario import TIME_UNITS
 
 MAX_SEED = 2**31 - 1
@@ -40,6 +41,7 @@ class RunSettingsPanel(QWidget):
     def __init__(self, document: ScenarioDocument, parent: QWidget | None = None):
         super().__init__(parent)
         self.document = document
+        self._shown_description: str | None = None
         layout = QVBoxLayout(self)
         self.banner = InlineProblem(self)
         layout.addWidget(self.banner)
@@ -64,6 +66,14 @@ class RunSettingsPanel(QWidget):
         self.description.setMaximumHeight(100)
         a11y(self.description, "Description", "What this scenario models, in words")
         row("&Description:", self.description, "description")
+        self.description_view = MarkdownView(self)
+        self.description_view.setMaximumHeight(160)
+        a11y(
+            self.description_view,
+            "Description as it reads",
+            "The description rendered from its markdown (headings, lists, tables, bold)",
+        )
+        form.addRow("As it reads:", self.description_view)
 
         self.time_unit = QComboBox(self)
         self.time_unit.addItems(list(TIME_UNITS))
@@ -134,6 +144,9 @@ class RunSettingsPanel(QWidget):
             self.description.blockSignals(True)
             self.description.setPlainText(s.description)
             self.description.blockSignals(False)
+        if self._shown_description != s.description:
+            self._shown_description = s.description
+            self.description_view.set_markdown_text(s.description)
         self.time_unit.setCurrentText(s.time_unit)
         self.problems.clear()
 

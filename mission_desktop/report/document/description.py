@@ -20,11 +20,14 @@ def _parser() -> MarkdownIt:
     return md
 
 
-def description_html(text: str) -> str:
-    """The description as HTML (headings shifted down two levels: the report owns h1/h2)."""
+def description_html(text: str, heading_shift: int = 2) -> str:
+    """The description as HTML, raw HTML in it shown as text and links only to the web.
+
+    Headings are shifted down ``heading_shift`` levels (the report owns h1/h2; the app's
+    preview passes 0)."""
     html = _parser().render(text or "")
     for level in range(6, 0, -1):
-        new = min(level + 2, 6)
+        new = min(level + heading_shift, 6)
         html = html.replace(f"<h{level}>", f"<h{new}>").replace(f"</h{level}>", f"</h{new}>")
     return html
 
