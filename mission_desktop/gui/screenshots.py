@@ -2,6 +2,9 @@
 
     xvfb-run -s "-screen 0 1920x1080x24" .venv/bin/python -m mission_desktop.gui.screenshots OUT
 
+With ``--presentation`` (under a projector-sized screen, e.g. ``-screen 0 1280x720x24``) it
+takes presentation mode instead: the live map, the live plots and the results, full screen.
+
 Uses a throwaway library (MISSION_DESKTOP_DATA_DIR in a temporary folder) and the bundled
 hospital-discharge example, so it never touches a user's own scenarios.
 """
@@ -14,8 +17,54 @@ import tempfile
 from pathlib import Path
 
 
+def presentation(window, app, out: Path) -> list[Path]:
+    """Presentation mode, as a workshop sees it on a projector: the three slides."""
+    from PySide6.QtCore import QTimer
+
+    taken: list[Path] = []
+    run_view = window.run_view
+
+    def shot(name: str) -> None:
+        app.processEvents()
+        path = out / f"{name}.png"
+        window.grab().save(str(path))
+        taken.append(path)
+        print(path)
+
+    def start() -> None:
+        window.set_presentation(True)
+        run_view.set_pace(30.0)
+        run_view.start_run()
+        QTimer.singleShot(9000, live)
+
+    def live() -> None:
+        shot("6-presentation-map")
+        window.next_slide_action.trigger()
+        QTimer.singleShot(400, plots)
+
+    def plots() -> None:
+        shot("7-presentation-plots")
+        run_view.set_pace(None)
+
+    def finished(_results: object) -> None:
+        window.next_slide_action.trigger()
+        QTimer.singleShot(800, results)
+
+    def results() -> None:
+        shot("8-presentation-results")
+        window.set_presentation(False)
+        window.close()
+        app.quit()
+
+    run_view.run_finished.connect(finished)
+    QTimer.singleShot(1500, start)
+    return taken
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    presenting = "--presentation" in argv
+    argv = [a for a in argv if a != "--presentation"]
     out = Path(argv[0] if argv else "screenshots").resolve()
     out.mkdir(parents=True, exist_ok=True)
     size = (1600, 1000)
@@ -33,6 +82,12 @@ def main(argv: list[str] | None = None) -> int:
     window = create_main_window(library)  # first start: opens the hospital discharge example
     window.resize(*size)
     window.show()
+    if presenting:
+        taken = presentation(window, app, out)
+        QTimer.singleShot(240_000, app.quit)  # never hang a script
+        app.exec()
+        library.close()
+        return 0 if len(taken) == 3 else 1
     taken: list[Path] = []
 
     def shot(name: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
 #: the smallest zoom in presentation mode: at 1280 × 720 the map's names and the plots'
@@ -23,6 +23,7 @@ class _Before:
     """What presentation mode changed, to give it back."""
 
     window_state: Qt.WindowState
+    geometry: QRect
     zoom: int
     tab: int
     library: bool
@@ -79,6 +80,7 @@ class PresentationMixin:
         if on:
             self._before_presenting = _Before(
                 window_state=self.windowState(),
+                geometry=self.geometry(),
                 zoom=self.zoom_percent,
                 tab=self.tabs.currentIndex(),
                 library=self.splitter.widget(0).isVisible(),
@@ -96,6 +98,9 @@ class PresentationMixin:
             if self.zoom_percent < PRESENTATION_ZOOM:
                 self.set_zoom(PRESENTATION_ZOOM, persist=False)
             self.showFullScreen()
+            screen = self.screen()
+            if screen is not None:  # without a window manager, full screen is only a wish
+                self.setGeometry(screen.geometry())
         else:
             before = self._before_presenting
             self._before_presenting = None
@@ -109,6 +114,10 @@ class PresentationMixin:
             if self.zoom_percent != before.zoom:
                 self.set_zoom(before.zoom, persist=False)
             self.setWindowState(before.window_state)
+            if not before.window_state & (
+                Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen
+            ):
+                self.setGeometry(before.geometry)
         self.presentation_action.setChecked(on)
         for action, key in self._presenting_keys.items():
             action.setShortcut(QKeySequence(key) if on else QKeySequence())
