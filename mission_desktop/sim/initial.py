@@ -45,7 +45,7 @@ def place_initial_people(sim: Simulation) -> None:
             co = cohorts[item.cohort]
             waited = streams.Sampler(rng, item.waited)
             for _ in range(item.waiting):
-                p = Person(co, -waited())
+                p = Person(co, 0.0 - waited())  # 0.0 - x: never -0.0
                 waiting.append(p)
             for _ in range(item.in_service):
                 p = Person(co, UNKNOWN)

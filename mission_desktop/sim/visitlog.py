@@ -55,7 +55,7 @@ class VisitRecorder:
             rows.append(
                 (p.num, p.station.id, p.svc_arrived, p.served_at, env._now, "completed", p.cohort.id)
             )
-            if len(rows) >= chunk:
+            if len(rows) >= self.chunk:
                 self.flush()
             service_end(ev)
 
