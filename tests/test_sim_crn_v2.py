@@ -96,3 +96,17 @@ def test_keeping_a_visit_log_changes_no_result() -> None:
     assert with_log.services == without.services and with_log.cohorts == without.cohorts
     assert with_log.cost == without.cost and with_log.series_queue == without.series_queue
     assert rows
+
+
+def test_the_run_size_guard_counts_growth_and_todays_people() -> None:
+    from mission_desktop.sim import expected_events
+
+    cohorts = copy.deepcopy(COHORTS)
+    plain = build(services(), cohorts, horizon=200)
+    cohorts[0]["arrivals"]["growth"] = {"factor": 2, "every": 100}  # mean ×3/(2 ln 2) over 200
+    grown = build(services(initial_b=[{"cohort": "y", "waiting": 40}]), cohorts, horizon=200)
+    a0, e0 = expected_events(plain, "baseline")
+    a1, e1 = expected_events(grown, "baseline")
+    extra = 3 * 200 * (3 / (2 * 0.6931471805599453) - 1)  # cohort x: rate 3
+    assert a1 - a0 == pytest.approx(extra)
+    assert e1 > e0 + extra + 80 - 1e-6
