@@ -110,3 +110,13 @@ def test_the_run_size_guard_counts_growth_and_todays_people() -> None:
     extra = 3 * 200 * (3 / (2 * 0.6931471805599453) - 1)  # cohort x: rate 3
     assert a1 - a0 == pytest.approx(extra)
     assert e1 > e0 + extra + 80 - 1e-6
+
+
+def test_a_huge_initial_list_is_refused_before_running() -> None:
+    """Hostile input: a million people in each of many items must not be built in memory."""
+    from mission_desktop.sim import run_size_problems
+
+    huge = [{"cohort": "y", "waiting": 1_000_000} for _ in range(30)]
+    sc = build(services(initial_b=huge), COHORTS, horizon=200)
+    (problem,) = run_size_problems(sc, ["baseline"])
+    assert "events in each replication" in problem
