@@ -2,7 +2,7 @@
 
 Structural rules (types, ranges, unknown fields) live on the models; rules that need the
 whole scenario (ids resolve, probabilities sum, policies apply cleanly) live in
-:mod:`mission_desktop.model.checks`. No Qt, no SimPy, no files here.
+:mod:`mission_desktop.model.checks` (and, for the version-2 fields, :mod:`.checks_twin`). No Qt, no SimPy, no files here.
 """
 
 from __future__ import annotations
@@ -65,10 +65,6 @@ class _Dist(_Frozen):
         if lo is not None and hi is not None and hi < lo:
             raise ValueError(f"max ({hi:g}) must be at least min ({lo:g})")
         return self
-
-    @property
-    def clamped(self) -> bool:
-        return getattr(self, "min", None) is not None or getattr(self, "max", None) is not None
 
 
 class Exponential(_Dist):
