@@ -42,6 +42,11 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--csv", metavar="OUT", help="write the results as CSV rows here")
     run.add_argument("--xlsx", metavar="OUT", help="write the results as an Excel workbook here")
     run.add_argument(
+        "--log",
+        metavar="VISITS",
+        help="write every visit's record here (.csv, or .parquet with pyarrow)",
+    )
+    run.add_argument(
         "--variant",
         metavar="ID",
         action="append",
@@ -337,9 +342,16 @@ def cmd_run(args) -> int:
             return EXIT_BAD_INPUT
         if "baseline" in known and "baseline" not in variants:
             variants.insert(0, "baseline")
-    for target in (args.json, args.csv, args.xlsx):
+    for target in (args.json, args.csv, args.xlsx, args.log):
         if target and not Path(target).resolve().parent.is_dir():
             print(f"cannot write {target}: its folder does not exist", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    if args.log:
+        from .report.visitlog import log_problem
+
+        problem = log_problem(args.log)
+        if problem:
+            print(f"cannot write {args.log}: {problem}", file=sys.stderr)
             return EXIT_BAD_INPUT
     if not args.quiet:
         chosen = variants or [v.id for v in scenario.effective_variants]
@@ -348,13 +360,23 @@ def cmd_run(args) -> int:
                 print(f"warning: {warning}", file=sys.stderr)
     progress = Progress(enabled=not args.quiet)
     try:
-        results = run_experiment(
-            scenario, variants=variants, workers=args.workers, progress=progress
-        )
+        with _visit_log(args.log) as visit_log:
+            results = run_experiment(
+                scenario,
+                variants=variants,
+                workers=args.workers,
+                progress=progress,
+                visit_log=visit_log,
+            )
+            if visit_log is not None:
+                _join_visit_log(visit_log, results, args.log)
     except ScenarioError as e:
         print(f"{args.file}: cannot run:", file=sys.stderr)
         for p in e.problems:
             print(f"  - {p.message}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as e:
+        print(f"cannot write the visit log: {e.strerror} ({e.filename})", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
         if args.json:
@@ -430,6 +452,39 @@ def cmd_report(args) -> int:
     if not args.quiet:
         print(f"report written: {out}")
     return EXIT_OK
+
+
+class _visit_log:
+    """The parts folder of ``run --log`` (beside the log, removed afterwards), or None."""
+
+    def __init__(self, target: str | None) -> None:
+        self.target = target
+        self.folder: str | None = None
+
+    def __enter__(self):
+        if self.target is None:
+            return None
+        import tempfile
+
+        from .report.visitlog import VisitLogParts
+
+        parent = Path(self.target).resolve().parent
+        self.folder = tempfile.mkdtemp(prefix=".mission-visits-", dir=parent)
+        return VisitLogParts(self.folder)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.folder is not None:
+            import shutil
+
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _join_visit_log(visit_log, results: dict[str, Any], target: str) -> None:
+    from .report.visitlog import join_parts
+
+    n = results["run"]["replications"]
+    tasks = [(v, r) for v in results["variants"] for r in range(n)]
+    join_parts(visit_log, tasks, target)
 
 
 def display_problem(environ=os.environ, platform: str = sys.platform) -> str | None:

@@ -228,7 +228,7 @@ def test_version_newer_than_this_build(scenario_doc: Doc) -> None:
 @pytest.mark.parametrize(
     ("version", "words"),
     [
-        (0, ("0 is not a file format version", "version 1")),
+        (0, ("0 is not a file format version", "versions 1 to 2")),
         (-3, ("-3 is not",)),
         ("1", ("whole number", '"1"')),
         (1.5, ("whole number", "1.5")),

@@ -41,7 +41,7 @@ def test_canonical_text_layout(scenario_doc: Doc) -> None:
     lines = text.splitlines()
     assert lines[0] == "{"
     assert lines[1] == '  "format": "mission-desktop/scenario",'
-    assert lines[2] == '  "version": 1,'
+    assert lines[2] == '  "version": 2,', "writing always writes the current version"
     # two-space indent throughout
     for line in lines:
         stripped = line.lstrip(" ")

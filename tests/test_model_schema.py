@@ -32,7 +32,7 @@ def test_checked_in_schema_matches_the_models() -> None:
 def test_schema_header_and_extras() -> None:
     schema = scenario_json_schema()
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["$id"].endswith("scenario-v1.schema.json")
+    assert schema["$id"].endswith("scenario-v2.schema.json")
     assert "Mission Desktop" in schema["title"]
     assert schema["required"][:2] == ["format", "version"]
     for name, definition in schema["$defs"].items():
@@ -93,7 +93,7 @@ def test_x_fields_validate_and_typos_do_not(validator: Any, scenario_doc: dict) 
         (("services", 0, "routes", 0, "p"), 1.5),
         (("services", 0, "service_time"), {"dist": "weibull", "mean": 1}),
         (("cohorts", 0, "routes"), {"Hospital": []}),
-        (("version",), 2),
+        (("version",), 3),
     ],
 )
 def test_schema_refuses_what_the_models_refuse(

@@ -75,6 +75,7 @@ EXPECTED_COLUMNS["m002_run_timings_and_indexes"] = {
     **EXPECTED_COLUMNS["m001_initial"],
     "runs": EXPECTED_COLUMNS["m001_initial"]["runs"] | {"timings"},
 }
+EXPECTED_COLUMNS["m003_scenario_format_v2"] = EXPECTED_COLUMNS["m002_run_timings_and_indexes"]
 
 
 def open_db(path: Path) -> sqlite_utils.Database:

@@ -11,7 +11,7 @@ def blank_scenario(name: str = "Untitled scenario") -> Scenario:
     return scenario_from_dict(
         {
             "format": "mission-desktop/scenario",
-            "version": 1,
+            "version": 2,
             "name": name,
             "time_unit": "day",
             "run": {"horizon": 365, "warm_up": 30, "replications": 5, "seed": 1},

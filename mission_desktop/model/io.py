@@ -26,12 +26,19 @@ from pydantic import BaseModel, ValidationError
 
 from . import jsonread
 from .checks import check_references, check_scenario
+from .checks_twin import check_twin
 from .errors import Problem, ScenarioError, format_path
 from .jsonread import MAX_NESTING, parse_json, too_big_message
 from .scenario import DIST_NAMES, FORMAT, LEVERS, VERSION, Scenario
 
+
+def _v1_to_v2(doc: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 only adds optional fields: a version-1 file means the same as version 2."""
+    return doc
+
+
 #: upgrade functions: ``UPGRADES[n]`` turns a version-n document into version n+1.
-UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
 
 
 # --------------------------------------------------------------------------- versions
@@ -449,9 +456,9 @@ def scenario_from_dict(doc: Any, source: str | None = None) -> Scenario:
         raise ScenarioError(e.problems, source) from None
     scenario, problems = _validate(doc)
     if scenario is not None:
-        problems = problems + check_scenario(scenario)
+        problems = problems + check_scenario(scenario) + check_twin(scenario)
     else:  # what can be read of a broken file is checked too: every problem at once
-        problems = problems + check_references(doc)
+        problems = problems + check_references(doc) + check_twin(doc)
     if problems or scenario is None:
         raise ScenarioError(_in_document_order(problems, doc), source)
     return scenario
@@ -513,8 +520,12 @@ def _clean_floats(value: Any) -> Any:
 _CHANGE_KEYS = ("lever", "service", "cohort", "to", "p", "set", "add", "multiply")
 
 
-def _change_first(change: dict[str, Any]) -> dict[str, Any]:
-    ordered = {k: change[k] for k in _CHANGE_KEYS if k in change}
+#: an assumption reads what it is, what it varies and by how much, then where it comes from
+_ASSUMPTION_KEYS = ("id", "name", *_CHANGE_KEYS, "source", "reliability", "owner")
+
+
+def _change_first(change: dict[str, Any], keys: tuple[str, ...] = _CHANGE_KEYS) -> dict[str, Any]:
+    ordered = {k: change[k] for k in keys if k in change}
     return {**ordered, **{k: v for k, v in change.items() if k not in ordered}}
 
 
@@ -525,6 +536,10 @@ def scenario_to_dict(scenario: Scenario) -> dict[str, Any]:
     doc = {"format": FORMAT, "version": VERSION, **doc}
     for policy in doc.get("policies", ()):
         policy["changes"] = [_change_first(c) for c in policy["changes"]]
+    if "assumptions" in doc:
+        doc["assumptions"] = [_change_first(a, _ASSUMPTION_KEYS) for a in doc["assumptions"]]
+    if "levers" in doc.get("decisions", {}):
+        doc["decisions"]["levers"] = [_change_first(c) for c in doc["decisions"]["levers"]]
     return _clean_floats(doc)
 
 

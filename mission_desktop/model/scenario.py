@@ -1,8 +1,8 @@
-"""The scenario: typed, immutable models of every field of SCENARIO_FORMAT.md (version 1).
+"""The scenario: typed, immutable models of every field of SCENARIO_FORMAT.md (version 2).
 
 Structural rules (types, ranges, unknown fields) live on the models; rules that need the
 whole scenario (ids resolve, probabilities sum, policies apply cleanly) live in
-:mod:`mission_desktop.model.checks`. No Qt, no SimPy, no files here.
+:mod:`mission_desktop.model.checks` (and, for the version-2 fields, :mod:`.checks_twin`). No Qt, no SimPy, no files here.
 """
 
 from __future__ import annotations
@@ -10,100 +10,91 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    field_validator,
-    model_validator,
+from pydantic import Field, field_validator, model_validator
+
+from .base import (  # noqa: F401 - the number and id types are part of this module's names
+    _NUMBER,
+    _WHOLE,
+    ID_PATTERN,
+    Id,
+    NonNeg,
+    Number,
+    Positive,
+    Probability,
+    Whole,
+    _Frozen,
 )
-from pydantic_core import PydanticCustomError
+from .twin import (  # noqa: F401 - re-exported: the version-2 models are the scenario's too
+    OBSERVED_FIGURES,
+    AddAssumption,
+    AddDecision,
+    ArrivalRateAssumption,
+    ArrivalRateDecision,
+    Assumption,
+    CalendarDate,
+    DecisionLever,
+    Decisions,
+    Growth,
+    Observed,
+    RouteAssumption,
+    RouteDecision,
+    ServiceMultiplyAssumption,
+    ServiceMultiplyDecision,
+)
 
 FORMAT = "mission-desktop/scenario"
-VERSION = 1
+VERSION = 2
 
-
-def _not_a_whole_number(value: Any) -> Any:
-    """``true`` is not 1 and ``"40"`` is text: only JSON numbers are whole numbers."""
-    if isinstance(value, bool | str):
-        raise PydanticCustomError("int_type", "must be a whole number")
-    return value
-
-
-def _not_a_number(value: Any) -> Any:
-    """``true`` is not 1.0 and ``"0.5"`` is text: only JSON numbers are numbers."""
-    if isinstance(value, bool | str):
-        raise PydanticCustomError("float_type", "must be a number")
-    return value
-
-
-# Put last in an ``Annotated``, after any ``Field`` constraints, so that the constraints stay
-# on the number itself (and so in the JSON Schema as minimum/maximum).
-_WHOLE = BeforeValidator(_not_a_whole_number)
-_NUMBER = BeforeValidator(_not_a_number)
-#: a whole number (40 and 40.0 are accepted; true/false are not)
-Whole = Annotated[int, _WHOLE]
-#: a number (true/false are not numbers)
-Number = Annotated[float, _NUMBER]
-
-ID_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
-Id = Annotated[str, Field(pattern=ID_PATTERN)]
-NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False), _NUMBER]
-Positive = Annotated[float, Field(gt=0, allow_inf_nan=False), _NUMBER]
-Probability = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False), _NUMBER]
 TIME_UNITS = ("minute", "hour", "day", "week")
-
-
-class _Frozen(BaseModel):
-    """Immutable, and refuses unknown fields except those starting with ``x_``."""
-
-    model_config = ConfigDict(frozen=True, extra="allow", strict=False)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _refuse_unknown(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            unknown = [
-                k
-                for k in data
-                if isinstance(k, str) and k not in cls.model_fields and not k.startswith("x_")
-            ]
-            if unknown:
-                allowed = ", ".join(cls.model_fields)
-                raise ValueError(
-                    f"unknown field{'s' if len(unknown) > 1 else ''} "
-                    f"{', '.join(repr(k) for k in unknown)} (allowed: {allowed}; "
-                    "add your own data under a key starting with x_)"
-                )
-        return data
 
 
 # --------------------------------------------------------------------------- distributions
 
+#: optional floor and ceiling of every distribution's draws (version 2)
+Bound = NonNeg | None
 
-class Exponential(_Frozen):
+
+class _Dist(_Frozen):
+    """A duration distribution. Every kind may carry ``min`` and/or ``max`` (version 2): each
+    draw is clamped to ``[min, max]``. Subclasses declare both fields last, so files read
+    parameters first."""
+
+    @model_validator(mode="after")
+    def _clamp_order(self) -> _Dist:
+        lo, hi = getattr(self, "min", None), getattr(self, "max", None)
+        if lo is not None and hi is not None and hi < lo:
+            raise ValueError(f"max ({hi:g}) must be at least min ({lo:g})")
+        return self
+
+
+class Exponential(_Dist):
     dist: Literal["exponential"]
     mean: Positive
+    min: Bound = None
+    max: Bound = None
 
     @property
     def expected(self) -> float:
         return self.mean
 
 
-class Fixed(_Frozen):
+class Fixed(_Dist):
     dist: Literal["fixed"]
     value: NonNeg
+    min: Bound = None
+    max: Bound = None
 
     @property
     def expected(self) -> float:
         return self.value
 
 
-class Uniform(_Frozen):
+class Uniform(_Dist):
     dist: Literal["uniform"]
     low: NonNeg
     high: NonNeg
+    min: Bound = None
+    max: Bound = None
 
     @model_validator(mode="after")
     def _order(self) -> Uniform:
@@ -116,11 +107,13 @@ class Uniform(_Frozen):
         return (self.low + self.high) / 2
 
 
-class Triangular(_Frozen):
+class Triangular(_Dist):
     dist: Literal["triangular"]
     low: NonNeg
     mode: NonNeg
     high: NonNeg
+    min: Bound = None
+    max: Bound = None
 
     @model_validator(mode="after")
     def _order(self) -> Triangular:
@@ -133,40 +126,91 @@ class Triangular(_Frozen):
         return (self.low + self.mode + self.high) / 3
 
 
-class Lognormal(_Frozen):
+class Lognormal(_Dist):
     dist: Literal["lognormal"]
     mean: Positive
     sd: NonNeg
+    min: Bound = None
+    max: Bound = None
 
     @property
     def expected(self) -> float:
         return self.mean
 
 
-class Gamma(_Frozen):
+class Gamma(_Dist):
     dist: Literal["gamma"]
     mean: Positive
     sd: NonNeg
+    min: Bound = None
+    max: Bound = None
 
     @property
     def expected(self) -> float:
         return self.mean
 
 
-class Empirical(_Frozen):
+class Empirical(_Dist):
     dist: Literal["empirical"]
     values: Annotated[tuple[NonNeg, ...], Field(min_length=1, max_length=100_000)]
+    min: Bound = None
+    max: Bound = None
 
     @property
     def expected(self) -> float:
         return math.fsum(self.values) / len(self.values)
 
 
+class Normal(_Dist):
+    """Version 2. A draw below 0 becomes 0 when no ``min`` is given: never a negative
+    duration. ``expected`` is the mean of the draws, clamping included."""
+
+    dist: Literal["normal"]
+    mean: Positive
+    sd: NonNeg
+    min: Bound = None
+    max: Bound = None
+
+    @property
+    def expected(self) -> float:
+        lo = 0.0 if self.min is None else self.min
+        return normal_clamped_mean(self.mean, self.sd, lo, self.max)
+
+
+def normal_clamped_mean(mean: float, sd: float, lo: float, hi: float | None) -> float:
+    """E[min(max(X, lo), hi)] for X ~ Normal(mean, sd) (``hi`` None: no ceiling)."""
+    if sd == 0:
+        return min(max(mean, lo), math.inf if hi is None else hi)
+
+    def pdf(z: float) -> float:
+        return math.exp(-z * z / 2) / math.sqrt(2 * math.pi)
+
+    def cdf(z: float) -> float:
+        return 0.5 * math.erfc(-z / math.sqrt(2))
+
+    a = (lo - mean) / sd
+    # E[max(X, lo)] = lo Φ(a) + mean (1 - Φ(a)) + sd φ(a); a ceiling takes off E[(X - hi)+]
+    value = lo * cdf(a) + mean * (1 - cdf(a)) + sd * pdf(a)
+    if hi is not None:
+        b = (hi - mean) / sd
+        value -= (mean - hi) * (1 - cdf(b)) + sd * pdf(b)
+    return value
+
+
 Distribution = Annotated[
-    Exponential | Fixed | Uniform | Triangular | Lognormal | Gamma | Empirical,
+    Exponential | Fixed | Uniform | Triangular | Lognormal | Gamma | Empirical | Normal,
     Field(discriminator="dist"),
 ]
-DIST_NAMES = ("exponential", "fixed", "uniform", "triangular", "lognormal", "gamma", "empirical")
+DIST_NAMES = (
+    "exponential",
+    "fixed",
+    "uniform",
+    "triangular",
+    "lognormal",
+    "gamma",
+    "empirical",
+    "normal",
+)
 
 
 # --------------------------------------------------------------------------- run settings
@@ -177,6 +221,8 @@ class RunSettings(_Frozen):
     warm_up: NonNeg = 0
     replications: Annotated[int, Field(ge=1, le=10_000), _WHOLE] = 10
     seed: Annotated[int, Field(ge=0, le=2**63 - 1), _WHOLE] = 0
+    #: the calendar date of time 0 (display only; version 2)
+    start_date: CalendarDate | None = None
 
     @model_validator(mode="after")
     def _window(self) -> RunSettings:
@@ -238,6 +284,21 @@ class Target(_Frozen):
     within: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False), _NUMBER]
 
 
+#: the most people one ``initial`` item may hold, waiting or in service
+MAX_INITIAL_PEOPLE = 1_000_000
+InitialCount = Annotated[int, Field(ge=0, le=MAX_INITIAL_PEOPLE), _WHOLE]
+
+
+class InitialPeople(_Frozen):
+    """People of one cohort already at a service at time 0 (version 2)."""
+
+    cohort: Id
+    waiting: InitialCount = 0
+    #: how long each waiting person has already waited (their arrival was at ``-waited``)
+    waited: Distribution = Fixed(dist="fixed", value=0)
+    in_service: InitialCount = 0
+
+
 class Service(_Frozen):
     id: Id
     name: Annotated[str, Field(min_length=1, max_length=200)]
@@ -252,6 +313,8 @@ class Service(_Frozen):
     cost: ServiceCost = ServiceCost()
     target: Target | None = None
     routes: tuple[Route, ...] = ()
+    initial: Annotated[tuple[InitialPeople, ...], Field(max_length=500)] = ()
+    observed: Observed | None = None
 
 
 # --------------------------------------------------------------------------- cohorts
@@ -269,6 +332,7 @@ class ArrivalProfile(_Frozen):
 class Arrivals(_Frozen):
     rate: NonNeg
     profile: ArrivalProfile | None = None
+    growth: Growth | None = None
 
 
 class Cohort(_Frozen):
@@ -397,7 +461,7 @@ class Variant(_Frozen):
 
 class Scenario(_Frozen):
     format: Literal["mission-desktop/scenario"]
-    version: Annotated[Literal[1], _WHOLE]
+    version: Annotated[Literal[2], _WHOLE]
     name: Annotated[str, Field(min_length=1, max_length=200)]
     description: Annotated[str, Field(max_length=100_000)] = ""
     time_unit: Literal["minute", "hour", "day", "week"] = "day"
@@ -406,6 +470,8 @@ class Scenario(_Frozen):
     cohorts: Annotated[tuple[Cohort, ...], Field(min_length=1, max_length=500)]
     policies: tuple[Policy, ...] = ()
     variants: tuple[Variant, ...] | None = None
+    assumptions: Annotated[tuple[Assumption, ...], Field(max_length=1000)] = ()
+    decisions: Decisions | None = None
     ui: dict[str, Any] = Field(default_factory=dict)
 
     # ----------------------------------------------------------------- lookups

@@ -48,6 +48,13 @@ def scenario_json_schema() -> dict[str, Any]:
     schema = Scenario.model_json_schema()
     _close_objects(schema)
     # ``ui`` belongs to the program that wrote the file: anything goes under it
+    # a version-1 file is read as it is (version 2 only adds fields): both are valid here
+    schema["properties"]["version"] = {
+        "description": f"The file format version: 1 to {VERSION} (files are written at {VERSION}).",
+        "enum": list(range(1, VERSION + 1)),
+        "title": "Version",
+        "type": "integer",
+    }
     schema["properties"]["ui"] = {
         "description": "Layout and other display settings; free-form.",
         "title": "Ui",

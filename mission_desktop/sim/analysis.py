@@ -121,15 +121,21 @@ def expected_events(scenario: Scenario, variant_id: str) -> tuple[float, float]:
     arrivals = events = 0.0
     for i, phase in enumerate(phases):
         end = phases[i + 1].start if i + 1 < len(phases) else horizon
-        external = 0.0
+        external = grown = 0.0
         for c in scenario.cohorts:
             rate = phase.arrival_rates[c.id]
             if c.arrivals.profile is not None:
                 rate *= c.arrivals.profile.mean_multiplier
             external += rate
+            growth = c.arrivals.growth
+            grown += rate * (growth.mean_multiplier(phase.start, end) if growth else 1.0)
         visits = sum(load.arrival_rate for load in phase_loads(scenario, phase))
-        arrivals += external * (end - phase.start)
-        events += (external + 2.0 * visits) * (end - phase.start)
+        if external > 0:  # demand that grows (v2) brings its visits with it
+            visits *= grown / external
+        arrivals += grown * (end - phase.start)
+        events += (grown + 2.0 * visits) * (end - phase.start)
+    # people already there at time 0 (v2): each arrives (or starts) once and leaves once
+    events += 2.0 * sum(i.waiting + i.in_service for s in scenario.services for i in s.initial)
     return arrivals, events
 
 

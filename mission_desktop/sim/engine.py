@@ -19,6 +19,7 @@ import heapq
 import math
 from array import array
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,52 +29,13 @@ from simpy.events import NORMAL
 from ..model.policies import Phase, variant_timeline
 from ..model.scenario import Exponential, Scenario
 from . import streams
+from .growth import next_grown_arrival
+from .initial import place_initial_people
+from .people import BLOCKED, GONE, SERVING, WAITING, Person, _Timer
 from .snapshots import ServiceSnapshot, Snapshot
+from .visitlog import VisitRecorder
 
 INF = math.inf
-
-# person states
-WAITING, SERVING, BLOCKED, GONE = 0, 1, 2, 3
-
-
-class _Timer:
-    """The least a SimPy event needs for ``Environment.step``: callbacks, ``_ok``, ``_value``.
-
-    Scheduled with the public ``Environment.schedule`` at NORMAL priority, exactly like a
-    ``Timeout`` (same event ids, same order), but without its checks and attributes.
-    """
-
-    __slots__ = ("callbacks", "_value")
-    _ok = True
-
-    def __init__(self, value, callback) -> None:
-        self._value = value
-        self.callbacks = [callback]
-
-
-class Person:
-    __slots__ = (
-        "cohort",
-        "arrived",
-        "svc_arrived",
-        "served_at",
-        "done_at",
-        "state",
-        "visit",
-        "station",
-        "target",
-    )
-
-    def __init__(self, cohort: Cohort_, now: float) -> None:
-        self.cohort = cohort
-        self.arrived = now
-        self.svc_arrived = now
-        self.served_at = now
-        self.done_at = now
-        self.state = WAITING
-        self.visit = 0
-        self.station: Station | None = None
-        self.target: Station | None = None
 
 
 class Cohort_:
@@ -213,6 +175,7 @@ class Simulation:
         series_points: int = 200,
         horizon: float | None = None,
         warm_up: float | None = None,
+        visit_log: Callable[[list[tuple]], None] | None = None,
     ) -> None:
         self.scenario = scenario
         self.variant_id = variant_id
@@ -221,6 +184,10 @@ class Simulation:
         run = scenario.run
         self.horizon = float(horizon if horizon is not None else run.horizon)
         self.warm_up = float(warm_up if warm_up is not None else run.warm_up)
+        #: who is in the window by arrival: arrived at or after warm_up; with no warm-up,
+        #: everyone whose arrival is known, including people already waiting at time 0
+        #: (arrived at -waited; the arrival of someone in service at time 0 is unknown: NaN)
+        self._arrived_from = self.warm_up if self.warm_up > 0 else -INF
         if not self.horizon > self.warm_up:
             raise ValueError("horizon must be greater than warm_up")
         seed = run.seed
@@ -229,6 +196,8 @@ class Simulation:
         self._cb_arrival = self._on_arrival
         self._cb_service_end = self._on_service_end
         self._cb_patience = self._on_patience
+        #: the per-visit records, when asked for (``visit_log`` receives rows in chunks)
+        self._log = VisitRecorder(self, visit_log) if visit_log is not None else None
         self.in_system = 0
         self._pending: list[Station] = []
         self._draining = False
@@ -281,7 +250,14 @@ class Simulation:
                 if not segments or segments[-1][1] != rate:
                     segments.append((ph.start, rate))
             self._rate_segments.append(segments)
+        #: per cohort: k of its growth exp(k t), 0 without growth (the version-1 path)
+        self._growth_k = [
+            c.arrivals.growth.log_rate if c.arrivals.growth is not None else 0.0
+            for c in scenario.cohorts
+        ]
         self._apply_phase(self.phases[0], initial=True)
+        if any(s.initial for s in scenario.services):
+            place_initial_people(self)
         for ph in self.phases[1:]:
             if ph.start < self.horizon:
                 ev = env.timeout(ph.start, ph)
@@ -391,6 +367,9 @@ class Simulation:
         # leaves the cohort alone must not change its arrival times, even by rounding (CRN)
         segments = self._rate_segments[cohort_index]
         horizon = self.horizon
+        k = self._growth_k[cohort_index]
+        if k:
+            return next_grown_arrival(segments, profile, k, horizon, t, e)
         if profile is None and len(segments) == 1:  # constant rate: the loop below, unrolled
             rate = segments[0][1]
             if t < horizon and rate > 0 and rate * (horizon - t) >= e:
@@ -496,7 +475,7 @@ class Simulation:
 
     def _start_service(self, p: Person, st: Station, now: float) -> None:
         wait = now - p.svc_arrived
-        if p.svc_arrived >= self.warm_up:
+        if p.svc_arrived >= self._arrived_from:
             st.waits.append(wait)
         st.recent_sum += wait
         st.recent_n += 1
@@ -540,7 +519,7 @@ class Simulation:
             or nxt.n_waiting < nxt.queue_limit
         ):  # leaves, or the next service can accept: _record_leave and _free_server inlined
             w = self.warm_up
-            if p.svc_arrived >= w:
+            if p.svc_arrived >= self._arrived_from:
                 st.tis_sum += now - p.svc_arrived
                 st.tis_n += 1
             if now >= w:  # p.done_at == now
@@ -568,7 +547,7 @@ class Simulation:
 
     def _record_leave(self, p: Person, st: Station, now: float) -> None:
         """Statistics of a person leaving ``st``'s server (call before they move on)."""
-        if p.svc_arrived >= self.warm_up:
+        if p.svc_arrived >= self._arrived_from:
             st.tis_sum += now - p.svc_arrived
             st.tis_n += 1
         if p.done_at >= self.warm_up:
@@ -667,7 +646,7 @@ class Simulation:
         self.in_system -= 1
         co = p.cohort
         w = self.warm_up
-        if p.arrived >= w:
+        if p.arrived >= self._arrived_from:
             co.journey_sum += now - p.arrived
             co.journey_n += 1
         if now >= w:
@@ -789,6 +768,8 @@ class Simulation:
         h, w = self.horizon, self.warm_up
         if self.env.now < h:
             self.run_until(h)
+        if self._log is not None:
+            self._log.finish()
         length = h - w
         services: dict[str, dict[str, float | None]] = {}
         capacity_cost = 0.0

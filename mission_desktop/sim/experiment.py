@@ -119,17 +119,18 @@ def _summarise(reps: list[ReplicationSummary], reference: list[ReplicationSummar
 # --------------------------------------------------------------------------- running
 
 _WORKER_SCENARIO: Scenario | None = None
+_WORKER_VISIT_LOG: Any = None
 
 
-def _init_worker(text: str) -> None:
-    global _WORKER_SCENARIO
+def _init_worker(text: str, visit_log: Any = None) -> None:
+    global _WORKER_SCENARIO, _WORKER_VISIT_LOG
     _WORKER_SCENARIO = loads_scenario(text)
+    _WORKER_VISIT_LOG = visit_log
 
 
 def _run_task(task: tuple[str, int]) -> ReplicationSummary:
     assert _WORKER_SCENARIO is not None
-    variant_id, replication = task
-    return Simulation(_WORKER_SCENARIO, variant_id, replication).run()
+    return _run_in_process(_WORKER_SCENARIO, task, None, visit_log=_WORKER_VISIT_LOG)
 
 
 def _run_in_process(
@@ -137,16 +138,24 @@ def _run_in_process(
     task: tuple[str, int],
     cancel: Callable[[], bool] | None,
     chunks: int = 50,
+    visit_log: Any = None,
 ) -> ReplicationSummary:
-    sim = Simulation(scenario, task[0], task[1])
-    if cancel is None:
-        return sim.run()
-    h = sim.horizon
-    for k in range(1, chunks + 1):
-        if cancel():
-            raise ExperimentCancelled
-        sim.run_until(h * k / chunks)
-    return sim.summary()
+    """One task. ``visit_log`` (optional) opens a sink per task: ``visit_log.open(variant,
+    replication)`` returns a callable taking chunks of visit rows, with ``close()``."""
+    sink = visit_log.open(*task) if visit_log is not None else None
+    try:
+        sim = Simulation(scenario, task[0], task[1], visit_log=sink)
+        if cancel is None:
+            return sim.run()
+        h = sim.horizon
+        for k in range(1, chunks + 1):
+            if cancel():
+                raise ExperimentCancelled
+            sim.run_until(h * k / chunks)
+        return sim.summary()
+    finally:
+        if sink is not None:
+            sink.close()
 
 
 def _pool_context():
@@ -173,8 +182,10 @@ def run_replications(
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancel: Callable[[], bool] | None = None,
+    visit_log: Any = None,
 ) -> dict[tuple[str, int], ReplicationSummary]:
-    """Run every (variant, replication) task; in worker processes when workers > 1."""
+    """Run every (variant, replication) task; in worker processes when workers > 1.
+    ``visit_log``: see :func:`_run_in_process` (picklable, for the workers)."""
     total = len(tasks)
     if workers is None:
         workers = os.cpu_count() or 1
@@ -186,7 +197,7 @@ def run_replications(
         for task in tasks:
             if cancel and cancel():
                 raise ExperimentCancelled
-            done[task] = _run_in_process(scenario, task, cancel)
+            done[task] = _run_in_process(scenario, task, cancel, visit_log=visit_log)
             if progress:
                 progress(len(done), total)
         return done
@@ -195,7 +206,7 @@ def run_replications(
         max_workers=workers,
         mp_context=_pool_context(),
         initializer=_init_worker,
-        initargs=(text,),
+        initargs=(text, visit_log),
     ) as pool:
         futures = {pool.submit(_run_task, task): task for task in tasks}
         pending = set(futures)
@@ -227,8 +238,12 @@ def run_experiment(
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     cancel: Callable[[], bool] | None = None,
+    visit_log: Any = None,
 ) -> dict[str, Any]:
     """Run the experiment and return the results JSON dict of SCENARIO_FORMAT.md.
+    ``visit_log`` (optional) receives every visit's record, per task (see
+    :func:`run_replications`): variant by variant as in ``results["variants"]``, then
+    replication by replication.
 
     Extra fields beyond the contract: ``warnings`` (list of plain-words strings), ``series``
     (mean queue length over time per variant and service, with its 95% band ``queue_ci95``),
@@ -255,7 +270,9 @@ def run_experiment(
     n = scenario.run.replications
     tasks = [(v, r) for v in chosen for r in range(n)]
     started = time.perf_counter()
-    done = run_replications(scenario, tasks, workers=workers, progress=progress, cancel=cancel)
+    done = run_replications(
+        scenario, tasks, workers=workers, progress=progress, cancel=cancel, visit_log=visit_log
+    )
     elapsed = time.perf_counter() - started
 
     by_variant = {v: [done[(v, r)] for r in range(n)] for v in chosen}

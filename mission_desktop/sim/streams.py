@@ -18,6 +18,7 @@ from ..model.scenario import (
     Fixed,
     Gamma,
     Lognormal,
+    Normal,
     Triangular,
     Uniform,
 )
@@ -26,6 +27,9 @@ BUFFER = 512
 
 #: purpose codes: part of the seed, so a service's durations and its routing never collide
 SERVICE_TIME, PATIENCE, ROUTING, ARRIVALS, ENTRY = 1, 2, 3, 4, 5
+#: the draws of a service's people already there at time 0 (``services[].initial``): their
+#: own stream, so adding an initial list shifts no other stream
+INITIAL = 6
 
 
 def stable_hash(text: str) -> int:
@@ -92,8 +96,31 @@ class Sampler:
                 self._fill = lambda: [self.constant] * n
             else:
                 self._fill = lambda: values[rng.integers(0, len(values), n)].tolist()
+        elif isinstance(dist, Normal):
+            if dist.sd == 0:
+                self.constant = float(dist.mean)
+                self._fill = lambda: [self.constant] * n
+            else:
+                mean, sd = dist.mean, dist.sd
+                self._fill = lambda: rng.normal(mean, sd, n).tolist()
         else:  # pragma: no cover - the model admits no other kind
             raise TypeError(f"unknown distribution {dist!r}")
+        self._clamp(dist)
+
+    def _clamp(self, dist) -> None:
+        """Draws clamped to ``[min, max]`` (version 2); a normal never below 0. Distributions
+        without bounds keep their fill untouched (bit-identical to version 1)."""
+        lo, hi = getattr(dist, "min", None), getattr(dist, "max", None)
+        if isinstance(dist, Normal) and lo is None:
+            lo = 0.0
+        if lo is None and hi is None:
+            return
+        if self.constant is not None:
+            c = self.constant if lo is None else max(self.constant, lo)
+            self.constant = c if hi is None else min(c, hi)
+            return
+        raw = self._fill
+        self._fill = lambda: np.clip(raw(), lo, hi).tolist()
 
     def __call__(self) -> float:
         i = self._i

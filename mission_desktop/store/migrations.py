@@ -203,3 +203,50 @@ def m002_run_timings_and_indexes(db: sqlite_utils.Database) -> None:
     db["runs"].create_index(["scenario_id", "started_at"], find_unique_name=True)
     db["runs"].create_index(["revision_id"], find_unique_name=True)
     db["scenarios"].create_index(["deleted_at", "updated_at"], find_unique_name=True)
+
+
+def _v1_content_as_v2(content: str) -> str | None:
+    """A stored version-1 scenario text as the version-2 text, or None to leave it as it is.
+
+    The library stores canonical text (``dumps_scenario``), and version 2 only adds fields,
+    so the canonical v2 text of a v1 scenario differs in its version line alone. Anything
+    else (unreadable, not a scenario, not version 1, not canonical) is left untouched: it is
+    still read through the upgrade on loading."""
+    import json
+
+    try:
+        doc = json.loads(content)
+    except ValueError:
+        return None
+    if not isinstance(doc, dict) or doc.get("format") != "mission-desktop/scenario":
+        return None
+    if doc.get("version") != 1 or type(doc.get("version")) is not int:
+        return None
+    old, new = '{\n  "format": "mission-desktop/scenario",\n  "version": 1,\n', None
+    if content.startswith(old):
+        new = '{\n  "format": "mission-desktop/scenario",\n  "version": 2,\n' + content[len(old) :]
+    if new is None or json.loads(new) != {**doc, "version": 2}:
+        return None
+    return new
+
+
+@migration
+def m003_scenario_format_v2(db: sqlite_utils.Database) -> None:
+    """Stored scenarios move to file format version 2 (only the version number changes):
+    saving an unchanged scenario then matches its stored text and adds no revision."""
+    import hashlib
+
+    rows = db.execute("SELECT id, content FROM revisions").fetchall()
+    for revision_id, content in rows:
+        new = _v1_content_as_v2(content)
+        if new is not None:
+            db.execute(
+                "UPDATE revisions SET content = ?, content_sha256 = ? WHERE id = ?",
+                [new, hashlib.sha256(new.encode("utf-8")).hexdigest(), revision_id],
+            )
+    for scenario_id, content in db.execute("SELECT scenario_id, content FROM drafts").fetchall():
+        new = _v1_content_as_v2(content)
+        if new is not None:
+            db.execute(
+                "UPDATE drafts SET content = ? WHERE scenario_id = ?", [new, scenario_id]
+            )

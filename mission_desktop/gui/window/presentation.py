@@ -97,10 +97,10 @@ class PresentationMixin:
             self.run_view.set_presentation(True)
             if self.zoom_percent < PRESENTATION_ZOOM:
                 self.set_zoom(PRESENTATION_ZOOM, persist=False)
-            self.showFullScreen()
             screen = self.screen()
             if screen is not None:  # without a window manager, full screen is only a wish
                 self.setGeometry(screen.geometry())
+            self.showFullScreen()
         else:
             before = self._before_presenting
             self._before_presenting = None
