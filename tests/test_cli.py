@@ -70,17 +70,17 @@ def test_run_writes_results_json_in_the_contract_shape(small_file, tmp_path, cap
     assert main(["run", str(small_file), "--json", str(out), "--workers", "1"]) == 0
     results = json.loads(out.read_text(encoding="utf-8"))
     assert results["format"] == "mission-desktop/results"
-    assert results["version"] == 1
+    assert results["version"] == 2
     assert results["scenario"] == "Small test"
     assert results["run"] == {"horizon": 200, "warm_up": 20, "replications": 3, "seed": 7}
     assert set(results["variants"]) == {"baseline", "more_gps"}
     gp = results["variants"]["baseline"]["services"]["gp"]
-    assert set(gp) == SERVICE_METRICS
+    assert set(gp) == SERVICE_METRICS | {"p_target_met"}
     lo, hi = gp["mean_wait"]["ci95"]
     assert lo <= gp["mean_wait"]["mean"] <= hi
     assert results["variants"]["baseline"]["services"]["clinic"]["share_within_target"] is None
     cohort = results["variants"]["baseline"]["cohorts"]["adults"]
-    assert set(cohort) == {"mean_journey_time", "completed", "abandoned", "turned_away"}
+    assert set(cohort) == {"mean_journey_time", "completed", "abandoned", "turned_away", "services"}
     assert "total" in results["variants"]["baseline"]["cost"]
     # comparisons at top level, for every variant but the baseline
     assert set(results["comparisons"]) == {"more_gps"}

@@ -74,7 +74,8 @@ def iter_rows(results: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
             for kind in ("services", "cohorts"):
                 for ident, metrics in block.get(kind, {}).items():
                     for metric, fig in metrics.items():
-                        yield _row(label, vid, kind[:-1], ident, metric, fig)
+                        if metric != "services":  # a cohort's equality view
+                            yield _row(label, vid, kind[:-1], ident, metric, fig)
             for metric, fig in block.get("cost", {}).items():
                 yield _row(label, vid, "cost", "", metric, fig)
 
