@@ -46,7 +46,8 @@ def test_figure_is_student_t_over_replications():
 def test_numbers_read_naturally():
     assert fmt_number(None) == "–"
     assert fmt_number(0.8512, "utilisation") == "85%"
-    assert fmt_number(-0.001, "utilisation") == "0%"
+    assert fmt_number(-0.0004, "utilisation") == "0%"
+    assert fmt_number(0.045, "utilisation") == "4.5%"
     assert fmt_number(-0.0004) == "0.00"
     assert fmt_number(1234567.0) == "1.23m"
     assert fmt_number(12345.6) == "12,346"
