@@ -208,3 +208,87 @@ def test_no_display_is_explained_instead_of_a_qt_abort():
     assert display_problem(environ={"QT_QPA_PLATFORM": "offscreen"}, platform="linux") is None
     assert display_problem(environ={"WAYLAND_DISPLAY": "wayland-0"}, platform="linux") is None
     assert display_problem(environ={}, platform="win32") is None
+
+
+def _printed_lines(capsys):
+    return capsys.readouterr().out.splitlines()
+
+
+@pytest.mark.parametrize("width", [100, 60])
+def test_tables_fit_the_width(small_file, capsys, monkeypatch, width):
+    monkeypatch.setenv("COLUMNS", str(width))
+    assert main(["run", str(small_file), "--workers", "1", "--replications", "2"]) == 0
+    lines = _printed_lines(capsys)
+    assert max(len(line) for line in lines) <= width
+    text = "\n".join(lines)
+    assert "\x1b" not in text  # not a terminal: no colour or cursor codes
+    # the new figures are shown: target met, the equality view, costs
+    assert "Target met" in text and "Equality view" in text
+    assert "policy More GPs [more_gps]: £1k" in text
+    assert "Cost per day of waiting saved" in text
+    assert not __import__("re").search(r"\de-\d", text)  # never scientific notation
+
+
+def test_names_from_the_file_print_literally_and_safely(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    doc = json.loads(json.dumps(SMALL))
+    doc["name"] = "[bold]Loud[/] \x1b[31mred\u202e"
+    doc["services"][0]["name"] = "[red]GP[/red]"
+    doc["cohorts"][0]["name"] = "Adults\x07\u200b"
+    p = tmp_path / "hostile.mission.json"
+    p.write_text(json.dumps(doc), encoding="utf-8")
+    assert main(["run", str(p), "--workers", "1", "--replications", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "[bold]Loud[/] \\x1b[31mred\\u202e" in out  # markup literal, controls escaped
+    assert "[red]GP[/red]" in out
+    assert "Adults\\x07\\u200b" in out
+    assert "\x1b" not in out and "\u202e" not in out and "\x07" not in out
+
+
+def test_warm_up_option(small_file, tmp_path, capsys):
+    out = tmp_path / "r.json"
+    args = ["run", str(small_file), "--json", str(out), "--quiet", "--workers", "1"]
+    assert main(args + ["--replications", "2", "--warm-up", "50"]) == 0
+    r = json.loads(out.read_text())
+    assert r["run"]["warm_up"] == 50
+    assert r["provenance"]["command"].startswith("mission-desktop run ")
+    assert "--warm-up 50" in r["provenance"]["command"]
+    assert main(args + ["--warm-up", "-1"]) == 2
+    assert "number ≥ 0" in capsys.readouterr().err
+    assert main(args + ["--warm-up", "300"]) == 2  # beyond the horizon (200)
+    assert "horizon" in capsys.readouterr().err
+
+
+def test_printable_escapes_controls_bidi_and_zero_width():
+    from mission_desktop.report.text import printable
+
+    assert printable("plain £ é 漢") == "plain £ é 漢"
+    assert printable("a\nb\tc\rd") == "a\\nb\\tc\\rd"
+    assert printable("\x00\x1b\x7f\x85") == "\\x00\\x1b\\x7f\\x85"
+    assert printable("\u202a\u202e\u2066\u2069") == "\\u202a\\u202e\\u2066\\u2069"
+    assert printable("\u200b\u200c\u200d\ufeff") == "\\u200b\\u200c\\u200d\\ufeff"
+
+
+def test_progress_bar_on_a_terminal_and_off_it():
+    import io
+
+    from mission_desktop.report.console import Progress
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    tty = Tty()
+    bar = Progress(enabled=True, stream=tty)
+    for done in range(4):
+        bar(done, 3)
+    assert bar._bar is None  # stopped at the end
+    assert "3/3" in tty.getvalue() and "replications" in tty.getvalue()
+    plain = io.StringIO()
+    bar = Progress(enabled=True, stream=plain)
+    bar(0, 2)
+    bar(1, 2)  # within 5 s of the last line: not printed
+    bar(2, 2)
+    bar.close()
+    assert plain.getvalue().splitlines()[-1].startswith("Running: 2/2 replications")
+    assert "\x1b" not in plain.getvalue()
