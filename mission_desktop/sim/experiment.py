@@ -22,7 +22,7 @@ from ..model.io import dumps_scenario, loads_scenario
 from ..model.scenario import Scenario
 from .analysis import overload_warnings, run_size_problems
 from .engine import ReplicationSummary, Simulation
-from .figures import add_figures, figure, provenance
+from .figures import add_figures, figure, names, provenance
 from .figures import paired as _paired
 
 RESULTS_FORMAT = "mission-desktop/results"
@@ -260,6 +260,7 @@ def run_experiment(
                 results["comparisons"][v] = _summarise(by_variant[v], by_variant["baseline"])
     add_figures(results, scenario, by_variant)
     results["provenance"] = begun
+    results["names"] = names(scenario)
 
     warnings: list[str] = []
     for v in chosen:

@@ -193,6 +193,16 @@ def add_figures(
         comparison["cost_per_waiting_saved"] = ratio_figure(delta_cost, [-d for d in delta_wait])
 
 
+def names(scenario: Scenario) -> dict[str, dict[str, str]]:
+    """Each id's name, so exports can show both (``results["names"]``)."""
+    return {
+        "services": {s.id: s.name for s in scenario.services},
+        "cohorts": {c.id: c.name for c in scenario.cohorts},
+        "policies": {p.id: p.name for p in scenario.policies},
+        "variants": {v.id: v.name for v in scenario.effective_variants},
+    }
+
+
 def provenance(
     scenario: Scenario,
     *,
