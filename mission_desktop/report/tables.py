@@ -131,7 +131,7 @@ def csv_safe(value: Any) -> Any:
 
 
 def results_csv(results: dict[str, Any]) -> str:
-    """The metadata block ("# key,value" lines: pandas reads past them with comment="#"),
+    """The metadata block ("# key,value" lines, before the header: skip them to read the table),
     then one header row and one row per figure."""
     buf = io.StringIO()
     # CRLF rows (RFC 4180): a name holding a bare CR or LF is then quoted, not a row break
