@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +55,9 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--replications", type=_positive_int, metavar="N")
     run.add_argument("--seed", type=_non_negative_int, metavar="S")
     run.add_argument("--horizon", type=_positive_float, metavar="T")
+    run.add_argument(
+        "--warm-up", type=_non_negative_float, metavar="T", help="statistics start at T"
+    )
     run.add_argument(
         "--workers", type=_positive_int, metavar="N", help="processes to use (default: all cores)"
     )
@@ -116,175 +119,34 @@ def _positive_float(text: str) -> float:
     return v
 
 
+def _non_negative_float(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number ≥ 0, not {text!r}") from None
+    if not (v >= 0) or v == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a number ≥ 0, not {text}")
+    return v
+
+
 # --------------------------------------------------------------------------- output
 
 
-class Progress:
-    """A progress bar with ETA on stderr (redrawn in place on a terminal)."""
+def render_results(scenario, results: dict[str, Any], width: int | None = None) -> str:
+    """The results tables as text (see :mod:`mission_desktop.report.console`)."""
+    import io
 
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.tty = sys.stderr.isatty()
-        self.started = time.monotonic()
-        self.last_line = 0.0
+    from .report.console import make_console, print_results
 
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled or total == 0:
-            return
-        now = time.monotonic()
-        elapsed = now - self.started
-        eta = elapsed / done * (total - done) if done else None
-        if not self.tty and done not in (total,) and now - self.last_line < 5:
-            return
-        self.last_line = now
-        width = 30
-        filled = int(width * done / total)
-        bar = "█" * filled + "░" * (width - filled)
-        eta_text = f"ETA {eta:4.0f}s" if eta is not None and done < total else f"{elapsed:5.1f}s"
-        noun = "replication" if total == 1 else "replications"
-        line = f"Running {bar} {done}/{total} {noun}  {eta_text}"
-        if self.tty:
-            sys.stderr.write("\r" + line + ("\n" if done == total else ""))
-        else:
-            sys.stderr.write(line + "\n")
-        sys.stderr.flush()
+    buf = io.StringIO()
+    print_results(make_console(buf, width or terminal_width()), scenario, results)
+    return buf.getvalue()
 
 
-def _table(headers: list[str], rows: list[list[str]]) -> str:
-    widths = [len(h) for h in headers]
-    for row in rows:
-        for i, cell in enumerate(row):
-            widths[i] = max(widths[i], len(cell))
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines.append("  ".join("─" * w for w in widths))
-    for row in rows:
-        lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
-    return "\n".join(lines)
+def terminal_width() -> int:
+    from .report.console import terminal_width as width
 
-
-TABLE_METRICS = (
-    ("mean_wait", "Mean wait"),
-    ("p90_wait", "P90 wait"),
-    ("mean_queue_length", "Queue"),
-    ("utilisation", "Utilisation"),
-    ("backlog_at_end", "Backlog"),
-    ("share_within_target", "Within target"),
-)
-
-
-OPTIONAL_METRICS = (
-    ("mean_blocked_time", "Blocked time"),
-    ("abandoned", "Gave up /t"),
-    ("turned_away", "Turned away /t"),
-)
-
-
-def _metrics_for(results: dict[str, Any]) -> list[tuple[str, str]]:
-    """The table's columns: the standard six, plus blocking, giving up and turning away
-    where any variant shows them."""
-    metrics = list(TABLE_METRICS)
-    for key, header in OPTIONAL_METRICS:
-        if any(
-            (fig := m.get(key)) is not None and fig["mean"] > 0
-            for block in results["variants"].values()
-            for m in block["services"].values()
-        ):
-            metrics.append((key, header.replace("/t", "/" + results.get("time_unit", "t"))))
-    return metrics
-
-
-def render_results(scenario, results: dict[str, Any]) -> str:
-    from .report import fmt_figure, verdict
-
-    unit = scenario.time_unit
-    names = {v.id: v.name for v in scenario.effective_variants}
-    out: list[str] = []
-    run = results["run"]
-    out.append(
-        f"{results['scenario']} — {run['replications']} replications, {unit}s "
-        f"{run['warm_up']:g} to {run['horizon']:g} (after warm-up), seed {run['seed']}."
-    )
-    out.append(
-        "Figures: mean (95% confidence interval) over replications. Waits and blocked times "
-        f"in {unit}s; gave up, turned away and completed per {unit}."
-    )
-    for vid, block in results["variants"].items():
-        out.append("")
-        out.append(f"== {names.get(vid, vid)} [{vid}]")
-        metrics = _metrics_for(results)
-        rows = []
-        for s in scenario.services:
-            m = block["services"][s.id]
-            rows.append([s.name] + [fmt_figure(m[k], k) for k, _ in metrics])
-        out.append(_table(["Service"] + [h for _, h in metrics], rows))
-        crow = []
-        for c in scenario.cohorts:
-            m = block["cohorts"][c.id]
-            crow.append(
-                [
-                    c.name,
-                    fmt_figure(m["mean_journey_time"]),
-                    fmt_figure(m["completed"]),
-                    fmt_figure(m["abandoned"]),
-                    fmt_figure(m["turned_away"]),
-                ]
-            )
-        out.append("")
-        out.append(
-            _table(
-                [
-                    "Cohort",
-                    "Journey time",
-                    f"Completed /{unit}",
-                    f"Gave up /{unit}",
-                    f"Turned away /{unit}",
-                ],
-                crow,
-            )
-        )
-        out.append(f"Total cost over the window: {_money(fmt_figure(block['cost']['total']))}")
-    if results.get("comparisons"):
-        out.append("")
-        out.append("== Differences from baseline (paired by replication)")
-        out.append(
-            "   ✔ better / ✘ worse / ▲▼ higher or lower: the 95% CI excludes zero. "
-            "Unmarked: no clear difference."
-        )
-        marks = {"better": "✔ better", "worse": "✘ worse", "higher": "▲ higher", "lower": "▼ lower"}
-        for vid, block in results["comparisons"].items():
-            out.append("")
-            out.append(f"-- {names.get(vid, vid)} [{vid}] vs baseline")
-            rows = []
-            for s in scenario.services:
-                m = block["services"][s.id]
-                row = [s.name]
-                for k, _ in metrics:
-                    text = fmt_figure(m[k], k, signed=True)
-                    v = verdict(k, m[k])
-                    if v in marks:
-                        text += f" {marks[v]}"
-                    row.append(text)
-                rows.append(row)
-            out.append(_table(["Service"] + [h for _, h in metrics], rows))
-            cost = block["cost"]["total"]
-            v = verdict("total", cost)
-            out.append(
-                f"Cost difference: {_money(fmt_figure(cost, signed=True))}"
-                + (f" {marks[v]}" if v in marks else "")
-            )
-    if results.get("warnings"):
-        out.append("")
-        out.append("== Warnings")
-        for w in results["warnings"]:
-            out.append(f"  ! {w}")
-    return "\n".join(out)
-
-
-def _money(text: str) -> str:
-    """'+580,000 (1 to 2)' → '+£580,000 (£1 to £2)'."""
-    import re
-
-    return re.sub(r"(^|\(|to )([+-]?)(?=\d)", r"\1\2£", text)
+    return width(sys.stdout)
 
 
 # --------------------------------------------------------------------------- commands
@@ -318,12 +180,18 @@ def cmd_validate(args) -> int:
 def cmd_run(args) -> int:
     from .model import ScenarioError
     from .report import write_csv, write_json, write_xlsx
+    from .report.console import Progress, make_console, print_results
+    from .report.text import printable
     from .sim import overload_warnings, run_experiment, with_run_settings
 
     try:
         scenario = _load(args.file)
         scenario = with_run_settings(
-            scenario, replications=args.replications, seed=args.seed, horizon=args.horizon
+            scenario,
+            replications=args.replications,
+            seed=args.seed,
+            horizon=args.horizon,
+            warm_up=args.warm_up,
         )
     except ScenarioError as e:
         print(str(e) if e.source else f"{args.file}: {e}", file=sys.stderr)
@@ -357,7 +225,7 @@ def cmd_run(args) -> int:
         chosen = variants or [v.id for v in scenario.effective_variants]
         for vid in chosen:
             for warning in overload_warnings(scenario, vid):
-                print(f"warning: {warning}", file=sys.stderr)
+                print(f"warning: {printable(warning)}", file=sys.stderr)
     progress = Progress(enabled=not args.quiet)
     try:
         with _visit_log(args.log) as visit_log:
@@ -367,17 +235,20 @@ def cmd_run(args) -> int:
                 workers=args.workers,
                 progress=progress,
                 visit_log=visit_log,
+                command=shlex.join(["mission-desktop", *getattr(args, "argv", ["run", args.file])]),
             )
             if visit_log is not None:
                 _join_visit_log(visit_log, results, args.log)
     except ScenarioError as e:
         print(f"{args.file}: cannot run:", file=sys.stderr)
         for p in e.problems:
-            print(f"  - {p.message}", file=sys.stderr)
+            print(f"  - {printable(p.message)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as e:
         print(f"cannot write the visit log: {e.strerror} ({e.filename})", file=sys.stderr)
         return EXIT_BAD_INPUT
+    finally:
+        progress.close()
     try:
         if args.json:
             write_json(results, args.json)
@@ -389,7 +260,7 @@ def cmd_run(args) -> int:
         print(f"cannot write results: {e.strerror} ({e.filename})", file=sys.stderr)
         return EXIT_BAD_INPUT
     if not args.quiet:
-        print(render_results(scenario, results))
+        print_results(make_console(sys.stdout), scenario, results)
     return EXIT_OK
 
 
@@ -428,15 +299,24 @@ def cmd_report(args) -> int:
                 print(f"  - {p}", file=sys.stderr)
             return EXIT_BAD_INPUT
     else:
+        from .report.console import Progress
+        from .report.text import printable
+
+        progress = Progress(enabled=not args.quiet)
         try:
             results = run_experiment(
-                scenario, workers=args.workers, progress=Progress(enabled=not args.quiet)
+                scenario,
+                workers=args.workers,
+                progress=progress,
+                command=shlex.join(["mission-desktop", *getattr(args, "argv", ["report"])]),
             )
         except ScenarioError as e:
             print(f"{args.file}: cannot run:", file=sys.stderr)
             for p in e.problems:
-                print(f"  - {p.message}", file=sys.stderr)
+                print(f"  - {printable(p.message)}", file=sys.stderr)
             return EXIT_BAD_INPUT
+        finally:
+            progress.close()
     try:
         out = build_report(
             scenario,
@@ -545,6 +425,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = _build_parser()
     try:
         args = parser.parse_args(argv)
+        args.argv = argv  # for the results' provenance
         if args.command == "run":
             _stop_on_sigterm()  # headless only: the app handles its own shutdown
             return cmd_run(args)

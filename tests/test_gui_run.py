@@ -118,7 +118,8 @@ def test_run_to_the_end_feeds_plots_and_shows_figures(qtbot, view, tmp_path):
     assert view.controller.state == w.FINISHED
     # key figures: estimate with CI, and a worded difference for the policy
     text = view.kpi.cell_text("gp", "mean_wait", "baseline")
-    assert "95% CI" in text and "days" in text
+    # in the unit that reads best (report/format.py): days, hours or minutes
+    assert "95% CI" in text and any(unit in text for unit in (" days", " h", " min"))
     policy = view.kpi.cell_text("gp", "mean_wait", "more_gps")
     assert any(word in policy for word in ("better", "worse", "no clear difference"))
     assert view.tabs.currentWidget() is view.kpi
@@ -325,7 +326,8 @@ def test_interval_text_is_clipped_and_says_to():
         "0.70 people (95% CI 0.00 to 1.46)"
     )
     wait = {"mean": 0.02, "ci95": [-0.01, 0.05]}
-    assert format_estimate(wait, "time", "day", "mean_wait") == "0.02 days (95% CI 0.00 to 0.05)"
+    # 0.02 days reads best as minutes ("28.8 min", not "0.02 days"); its CI in the same unit
+    assert format_estimate(wait, "time", "day", "mean_wait") == "28.8 min (95% CI 0.00 to 72.0)"
     share = {"mean": 0.98, "ci95": [0.95, 1.02]}
     assert format_estimate(share, "share", "day", "share_within_target") == (
         "98% (95% CI 95% to 100%)"
@@ -333,7 +335,7 @@ def test_interval_text_is_clipped_and_says_to():
     # a difference is not clipped; negative numbers carry a real minus sign, not a dash
     assert format_interval(-0.41, 1.41, "time") == "\u22120.41 to 1.41"
     j = judge_difference("mean_wait", {"mean": -0.14, "ci95": [-0.2, -0.08]})
-    assert j.text == "▼ better (\u22120.14 days)" and "-" not in j.text
+    assert j.text == "▼ better (\u22123.36 h)" and "-" not in j.text
     j = judge_difference("mean_wait", {"mean": 1.03, "ci95": [0.8, 1.2]})
     assert j.text == "▲ worse (+1.03 days)"
 
@@ -369,7 +371,7 @@ def test_summary_lists_where_each_policy_is_clearly_better_and_worse(qtbot):
     assert [s[0] for s in summary.better] == ["gp"]
     assert [s[0] for s in summary.worse] == ["hospital"]
     assert summary.sentence() == (
-        "More GPs: better at Gp (mean wait \u22120.14 days); "
+        "More GPs: better at Gp (mean wait \u22123.36 h); "
         "worse at Hospital (mean wait +1.03 days)."
     )
     panel = KpiPanel()

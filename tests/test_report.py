@@ -46,7 +46,8 @@ def test_figure_is_student_t_over_replications():
 def test_numbers_read_naturally():
     assert fmt_number(None) == "–"
     assert fmt_number(0.8512, "utilisation") == "85%"
-    assert fmt_number(-0.001, "utilisation") == "0%"
+    assert fmt_number(-0.0004, "utilisation") == "0%"
+    assert fmt_number(0.045, "utilisation") == "4.5%"
     assert fmt_number(-0.0004) == "0.00"
     assert fmt_number(1234567.0) == "1.23m"
     assert fmt_number(12345.6) == "12,346"
@@ -96,9 +97,22 @@ def test_rows_cover_results_and_differences():
         },
     }
     rows = list(iter_rows(results))
-    assert ("result", "baseline", "service", "gp", "mean_wait", 1.0, 0.9, 1.1) in rows
-    assert ("result", "baseline", "service", "gp", "utilisation", "", "", "") in rows
-    assert ("difference_vs_baseline", "policy", "cost", "", "total", 1.0, 0.5, 1.5) in rows
+    head = ("result", "baseline", "", "service", "gp", "", "", "", "mean_wait")
+    assert (*head, 1.0, 0.9, 1.1, "1.00 day (0.90 to 1.10)") in rows
+    assert ("result", "baseline", "", "service", "gp", "", "", "", "utilisation",
+            "", "", "", "") in rows  # fmt: skip
+    cost = ("difference_vs_baseline", "policy", "", "cost", "", "", "", "", "total")
+    assert (*cost, 1.0, 0.5, 1.5, "+£1 (+£0.50 to +£2)") in rows
     text = results_csv(results)
-    assert text.splitlines()[0] == "section,variant,kind,id,metric,mean,ci95_low,ci95_high"
-    assert len(text.splitlines()) == 1 + len(rows)
+    lines = [line for line in text.splitlines() if not line.startswith("# ")]
+    assert lines[0].startswith("section,variant,variant_name,kind,id,name,")
+    assert len(lines) == 1 + len(rows)
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_get_a_quote():
+    from mission_desktop.report.tables import csv_safe
+
+    for text in ("=1+1", "+1", "-1", "@A1", "\tx", "\rx"):
+        assert csv_safe(text) == "'" + text
+    assert csv_safe("Care homes") == "Care homes"
+    assert csv_safe(-1.5) == -1.5  # a number is not text: left alone

@@ -98,6 +98,7 @@ class Station:
         "area_busy",
         "area_cap",
         "waits",
+        "wait_cohorts",
         "tis_sum",
         "tis_n",
         "blocked_sum",
@@ -128,6 +129,8 @@ class Station:
         self.last = 0.0
         self.area_q = self.area_busy = self.area_cap = 0.0
         self.waits = array("d")
+        #: the cohort index of each wait in ``waits`` (the equality view, per cohort)
+        self.wait_cohorts = array("i")
         self.tis_sum = 0.0
         self.tis_n = 0
         self.blocked_sum = 0.0
@@ -160,6 +163,9 @@ class ReplicationSummary:
     series_queue: dict[str, list[float]] = field(default_factory=dict)
     deadlocks: list[Deadlock] = field(default_factory=list)
     events: int = 0
+    #: the equality view: cohort id → service id → mean_wait, p90_wait, share_within_target
+    #: of that cohort's visits (only services the cohort started service at in the window)
+    cohort_services: dict[str, dict[str, dict[str, float | None]]] = field(default_factory=dict)
 
 
 class Simulation:
@@ -477,6 +483,7 @@ class Simulation:
         wait = now - p.svc_arrived
         if p.svc_arrived >= self._arrived_from:
             st.waits.append(wait)
+            st.wait_cohorts.append(p.cohort.index)
         st.recent_sum += wait
         st.recent_n += 1
         if st.last != now:
@@ -772,22 +779,20 @@ class Simulation:
             self._log.finish()
         length = h - w
         services: dict[str, dict[str, float | None]] = {}
+        cohort_services: dict[str, dict[str, dict[str, float | None]]] = {}
         capacity_cost = 0.0
         case_cost = 0.0
         for s, st in zip(self.scenario.services, self.stations, strict=True):
             self._tick(st, h)
             waits = np.frombuffer(st.waits, dtype=float) if len(st.waits) else None
+            mean_wait, p90, share = _wait_figures(waits, st.target_wait)
             if waits is not None:
-                mean_wait = float(waits.mean())
-                p90 = float(np.percentile(waits, 90))
-                share = (
-                    float(np.count_nonzero(waits <= st.target_wait + 1e-12) / len(waits))
-                    if st.target_wait is not None
-                    else None
-                )
-            else:
-                mean_wait = p90 = None
-                share = None
+                who = np.frombuffer(st.wait_cohorts, dtype=np.intc)
+                for k in np.unique(who).tolist():
+                    mine = _wait_figures(waits[who == k], st.target_wait)
+                    cohort_services.setdefault(self.cohorts[k].id, {})[s.id] = dict(
+                        zip(("mean_wait", "p90_wait", "share_within_target"), mine, strict=True)
+                    )
             util = None if st.unlimited or st.area_cap <= 0 else st.area_busy / st.area_cap
             services[s.id] = {
                 "mean_wait": mean_wait,
@@ -842,7 +847,22 @@ class Simulation:
             series_queue={st.id: [float(x) for x in st.series_q] for st in self.stations},
             deadlocks=deadlocks,
             events=0,
+            cohort_services=cohort_services,
         )
+
+
+def _wait_figures(
+    waits: np.ndarray | None, target_wait: float | None
+) -> tuple[float | None, float | None, float | None]:
+    """(mean, 90th percentile, share within ``target_wait``) of a sample of waits."""
+    if waits is None or not len(waits):
+        return None, None, None
+    share = (
+        float(np.count_nonzero(waits <= target_wait + 1e-12) / len(waits))
+        if target_wait is not None
+        else None
+    )
+    return float(waits.mean()), float(np.percentile(waits, 90)), share
 
 
 def simulate(

@@ -15,7 +15,6 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from .. import __version__
 from ..model import ScenarioError, scenario_from_dict, scenario_to_dict
@@ -24,9 +23,11 @@ from ..model.io import dumps_scenario, loads_scenario
 from ..model.scenario import Scenario
 from .analysis import overload_warnings, run_size_problems
 from .engine import ReplicationSummary, Simulation
+from .figures import add_figures, figure, names, provenance
+from .figures import paired as _paired
 
 RESULTS_FORMAT = "mission-desktop/results"
-RESULTS_VERSION = 1
+RESULTS_VERSION = 2  # v2: additions only (sim/figures.py)
 ENGINE_VERSION = __version__
 
 
@@ -65,31 +66,17 @@ def with_run_settings(
 # --------------------------------------------------------------------------- statistics
 
 
-def figure(values: Sequence[float | None]) -> dict[str, Any] | None:
-    """Mean and Student-t 95% CI over replications (None values dropped; all None → None)."""
-    xs = np.asarray([v for v in values if v is not None and math.isfinite(v)], dtype=float)
-    if len(xs) == 0:
-        return None
-    mean = float(xs.mean())
-    if len(xs) == 1:
-        return {"mean": mean, "ci95": [mean, mean]}
-    half = float(stats.t.ppf(0.975, len(xs) - 1) * xs.std(ddof=1) / math.sqrt(len(xs)))
-    return {"mean": mean, "ci95": [mean - half, mean + half]}
-
-
 def _series_band(curves: Sequence[Sequence[float]]) -> dict[str, list[float]]:
     """Mean over replications at each time, with its Student-t 95% band (``queue_ci95``:
     [lows, highs]; with one replication both are the mean)."""
+    from scipy import stats
+
     xs = np.asarray(curves, dtype=float)
     mean = xs.mean(axis=0)
     if len(xs) < 2:
         return {"queue": mean.tolist(), "queue_ci95": [mean.tolist(), mean.tolist()]}
     half = stats.t.ppf(0.975, len(xs) - 1) * xs.std(axis=0, ddof=1) / math.sqrt(len(xs))
     return {"queue": mean.tolist(), "queue_ci95": [(mean - half).tolist(), (mean + half).tolist()]}
-
-
-def _paired(a: Sequence[float | None], b: Sequence[float | None]) -> list[float | None]:
-    return [None if x is None or y is None else x - y for x, y in zip(a, b, strict=True)]
 
 
 def _summarise(reps: list[ReplicationSummary], reference: list[ReplicationSummary] | None):
@@ -239,6 +226,8 @@ def run_experiment(
     progress: Callable[[int, int], None] | None = None,
     cancel: Callable[[], bool] | None = None,
     visit_log: Any = None,
+    command: str = "app",
+    scenario_revision: int | None = None,
 ) -> dict[str, Any]:
     """Run the experiment and return the results JSON dict of SCENARIO_FORMAT.md.
     ``visit_log`` (optional) receives every visit's record, per task (see
@@ -247,7 +236,8 @@ def run_experiment(
 
     Extra fields beyond the contract: ``warnings`` (list of plain-words strings), ``series``
     (mean queue length over time per variant and service, with its 95% band ``queue_ci95``),
-    ``engine`` and ``timing``.
+    ``engine`` and ``timing``; the v2 figures of :mod:`.figures`. ``command`` and
+    ``scenario_revision`` go into ``provenance``.
     """
     if replications is not None:
         scenario = with_run_settings(scenario, replications=replications)
@@ -269,6 +259,9 @@ def run_experiment(
         raise ScenarioError([Problem("run", message) for message in too_big])
     n = scenario.run.replications
     tasks = [(v, r) for v in chosen for r in range(n)]
+    begun = provenance(
+        scenario, engine=ENGINE_VERSION, command=command, scenario_revision=scenario_revision
+    )
     started = time.perf_counter()
     done = run_replications(
         scenario, tasks, workers=workers, progress=progress, cancel=cancel, visit_log=visit_log
@@ -296,6 +289,9 @@ def run_experiment(
         for v in chosen:
             if v != "baseline":
                 results["comparisons"][v] = _summarise(by_variant[v], by_variant["baseline"])
+    add_figures(results, scenario, by_variant)
+    results["provenance"] = begun
+    results["names"] = names(scenario)
 
     warnings: list[str] = []
     for v in chosen:

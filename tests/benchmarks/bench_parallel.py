@@ -214,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     def canonical(res: dict) -> str:
-        res = {k: v for k, v in res.items() if k != "timing"}
+        res = {k: v for k, v in res.items() if k not in ("timing", "provenance")}
         return json.dumps(res, sort_keys=True, allow_nan=True)
 
     same = canonical(results[1]) == canonical(results[n])

@@ -30,6 +30,14 @@ from mission_desktop.gui.edit.commands import ReplaceScenarioCommand
 from mission_desktop.gui.shared.palette import department_colours
 from mission_desktop.model import Problem, Scenario, ScenarioError, scenario_from_dict
 from mission_desktop.model import scenario_to_dict as _to_dict
+from mission_desktop.report.format import (  # noqa: F401 - the one formatter, re-exported
+    DISPLAY_UNITS,
+    TIME_UNIT_PLURALS,
+    UNIT_MINUTES,
+    format_wait,
+    plural_unit,
+)
+from mission_desktop.report.format import plain as fmt_number
 
 ProblemList = tuple[Problem, ...]
 Index = QModelIndex | QPersistentModelIndex
@@ -463,68 +471,6 @@ def unique_name(base: str, taken: set[str]) -> str:
     while f"{base} ({n})" in taken:
         n += 1
     return f"{base} ({n})"
-
-
-TIME_UNIT_PLURALS = {
-    "second": "seconds",
-    "minute": "minutes",
-    "hour": "hours",
-    "day": "days",
-    "week": "weeks",
-}
-
-
-def plural_unit(time_unit: str) -> str:
-    return TIME_UNIT_PLURALS.get(time_unit, time_unit)
-
-
-def fmt_number(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
-#: each time unit in minutes, largest first; seconds are for display only
-UNIT_MINUTES = {"week": 7 * 24 * 60.0, "day": 24 * 60.0, "hour": 60.0, "minute": 1.0}
-DISPLAY_UNITS = (*UNIT_MINUTES.items(), ("second", 1 / 60))
-
-
-def _decimals(value: float, places: int) -> str:
-    text = f"{value:.{places}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
-
-
-def format_wait(wait: Any, time_unit: str) -> str:
-    """A waiting time with its unit, for reading: ``1 hour`` (0.0417 days), ``0.5 days``,
-    ``15 minutes`` (0.25 hours), ``3 days``. A wait under half the scenario's unit is shown
-    in the largest smaller unit it is at least 1 of; only the display changes.
-
-    In the scenario's own unit the value keeps up to 3 decimals (what the editor's field
-    holds). A converted value keeps 3 significant digits and reads as a whole number when
-    within 1% of one: 0.042 days is 1.008 hours, which is "1 hour"."""
-    try:
-        value = float(wait)
-    except (TypeError, ValueError):
-        return str(wait)
-    if time_unit not in UNIT_MINUTES:  # an unknown unit: the number as it is, with its name
-        return f"{_decimals(value, 3)} {time_unit}".strip()
-    unit, text = time_unit, _decimals(value, 3)
-    if 0 < value < 0.5:
-        minutes = value * UNIT_MINUTES[time_unit]
-        smaller = [(u, m) for u, m in DISPLAY_UNITS if m < UNIT_MINUTES[time_unit]]
-        for name, size in smaller:
-            shown = minutes / size
-            whole = round(shown)
-            if whole >= 1 and abs(shown - whole) <= 0.01 * shown:
-                shown = float(whole)
-            if shown >= 1 or name == smaller[-1][0]:
-                unit, text = name, f"{shown:.3g}"
-                break
-    return f"{text} {unit if text == '1' else plural_unit(unit)}"
 
 
 def describe_distribution(dist: dict[str, Any] | None) -> str:

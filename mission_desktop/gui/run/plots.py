@@ -36,13 +36,14 @@ from PySide6.QtWidgets import (
 )
 
 from mission_desktop.gui.shared.palette import VARIANT_COLOURS
+from mission_desktop.report.format import plural_unit
+from mission_desktop.report.summary import baseline_id
 from mission_desktop.sim.snapshots import Snapshot
 
 METRICS = {
     "queue": "Queue length (people waiting)",
     "wait": "Rolling mean wait",
 }
-PLURAL_UNITS = {"minute": "minutes", "hour": "hours", "day": "days", "week": "weeks"}
 #: the rolling mean wait covers this share of the horizon
 ROLLING_WINDOW_SHARE = 0.05
 #: a plot is never drawn shorter than this (pixels at the default font); below it, scroll
@@ -50,17 +51,6 @@ MIN_PLOT_HEIGHT = 100
 #: this many plots are repainted per pass of the event loop (each is a separate view with
 #: its own repaint of a few milliseconds; see _redraw_some)
 PLOTS_PER_TICK = 1
-
-
-def plural_unit(time_unit: str) -> str:
-    return PLURAL_UNITS.get(time_unit, time_unit + "s")
-
-
-def baseline_id(variant_ids: Iterable[str]) -> str | None:
-    ids = list(variant_ids)
-    if "baseline" in ids:
-        return "baseline"
-    return ids[0] if ids else None
 
 
 def variant_colour(index: int, is_baseline: bool) -> str:

@@ -20,8 +20,8 @@ from .description import description_blocks, description_html, named_sources
 from .words import fmt_figure, money, percent, plural_unit, summarise, verdict
 
 #: the figures shown per service, with the unit each is in
-RESULT_METRICS = [m for m, _ in SERVICE_METRICS]
-LABELS = dict(SERVICE_METRICS)
+RESULT_METRICS = [m for m, _ in SERVICE_METRICS] + ["p_target_met"]
+LABELS = {**dict(SERVICE_METRICS), "p_target_met": "Chance the target is met"}
 TIME_METRICS = {"mean_wait", "p90_wait", "mean_time_in_system", "mean_blocked_time"}
 RATE_METRICS = {"throughput", "abandoned", "turned_away"}
 COST_PARTS = (
@@ -86,7 +86,7 @@ def build_context(
     run = results.get("run") or {}
 
     # ----------------------------------------------------------------- summary
-    summaries = summarise(results, snames, vnames, u, sids, base)
+    summaries = summarise(results, snames, vnames, u, sids)
     by_variant = {s.variant_id: s for s in summaries}
     summary = []
     for v in vids:
