@@ -640,7 +640,7 @@ def test_columns_are_fitted_again_after_a_zoom(panel, qtbot):
     font = QFont(panel.font())
     font.setPointSizeF(font.pointSizeF() * 1.5)
     panel.setFont(font)
-    qtbot.waitUntil(lambda: view.horizontalHeader().sectionSize(col) > before * 1.3, timeout=2000)
+    qtbot.waitUntil(lambda: view.horizontalHeader().sectionSize(col) > before * 1.3, timeout=30_000)
     header = view.horizontalHeader()
     for key in ("capacity", "queue_limit"):
         c = model.column_index(key)

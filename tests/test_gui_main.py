@@ -296,7 +296,7 @@ def test_drop_a_file_on_the_window_opens_it(window, scenario_file, qtbot):
         Qt.KeyboardModifier.NoModifier,
     )
     window.dropEvent(event)
-    qtbot.waitUntil(lambda: window.scenario_id is not None, timeout=2000)
+    qtbot.waitUntil(lambda: window.scenario_id is not None, timeout=30_000)
     assert window.scenario.name == example_scenario()["name"]
 
 
@@ -387,7 +387,7 @@ def test_autosave_draft_is_offered_after_a_crash(
     window.autosave_timer.setInterval(50)
     model = window.editor.services.model
     model.setData(model.index(1, model.column_index("capacity")), 77)
-    qtbot.waitUntil(lambda: library.draft(sid) is not None, timeout=3000)
+    qtbot.waitUntil(lambda: library.draft(sid) is not None, timeout=30_000)
     assert library.current_scenario(sid).service("hospital").capacity == 40  # not saved
     # "crash": the window never closes; a new window opens the same library
     prompts.recover = True
@@ -765,7 +765,7 @@ def live_window(real_run_view, make_window, qtbot, scenario_file) -> MainWindow:
     window.open_file(scenario_file)
     window.show()
     window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow, timeout=5000)
+    qtbot.waitUntil(window.isActiveWindow, timeout=30_000)
     yield window
     window.run_view.shutdown()
 
@@ -779,7 +779,7 @@ def press(qtbot, window: MainWindow, key: Qt.Key, modifiers=Qt.KeyboardModifier.
 
 def focus(qtbot, widget: QWidget) -> None:
     widget.setFocus(Qt.FocusReason.OtherFocusReason)
-    qtbot.waitUntil(widget.hasFocus, timeout=2000)
+    qtbot.waitUntil(widget.hasFocus, timeout=30_000)
 
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -882,7 +882,7 @@ def test_f5_f6_shift_f5_work_with_focus_in_the_editor_or_the_library(
     press(qtbot, window, Qt.Key.Key_F6)
     assert _state(window) == w.LIVE
     press(qtbot, window, Qt.Key.Key_F5, SHIFT)
-    qtbot.waitUntil(lambda: _state(window) == w.STOPPED, timeout=5000)
+    qtbot.waitUntil(lambda: _state(window) == w.STOPPED, timeout=30_000)
     assert QApplication.focusWidget() is focused  # the keys did not move the focus
     assert not [r for r in qtlog.records if "Ambiguous shortcut" in r.message]
 
@@ -916,7 +916,7 @@ def test_esc_clears_the_library_search_and_never_stops_a_run(live_window, qtbot,
     press(qtbot, window, Qt.Key.Key_Escape)
     assert _state(window) == w.LIVE
     press(qtbot, window, Qt.Key.Key_F5, SHIFT)  # Shift+F5 (or the button) stops it
-    qtbot.waitUntil(lambda: _state(window) == w.STOPPED, timeout=5000)
+    qtbot.waitUntil(lambda: _state(window) == w.STOPPED, timeout=30_000)
 
 
 def test_shortcuts_dialog_has_esc_for_the_search_not_for_stop(live_window, monkeypatch):

@@ -162,7 +162,7 @@ def test_drag_moves_node_and_emits_layout(qtbot, view):
     start = view.mapFromScene(node.scenePos())
     end = start + QPoint(60, 40)
     vp = view.viewport()
-    with qtbot.waitSignal(view.layout_changed, timeout=2_000) as blocker:
+    with qtbot.waitSignal(view.layout_changed, timeout=30_000) as blocker:
         _send_mouse(vp, QEvent.Type.MouseButtonPress, start, Qt.MouseButton.LeftButton)
         for i in range(1, 6):
             p = start + (end - start) * (i / 5)
@@ -182,7 +182,7 @@ def test_keyboard_selects_and_moves_a_service(qtbot, view):
     assert len(selected) == 1
     sid = selected[0]
     x0 = view.nodes[sid].pos().x()
-    with qtbot.waitSignal(view.layout_changed, timeout=1_000):
+    with qtbot.waitSignal(view.layout_changed, timeout=30_000):
         qtbot.keyClick(view, Qt.Key.Key_Right)
     assert view.nodes[sid].pos().x() == x0 + 10
     assert view.accessibleName() == "Service map"

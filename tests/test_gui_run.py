@@ -1,15 +1,18 @@
-"""The run view and its worker: runs to the end, Stop, Pause/Resume, no event-loop stalls."""
+"""The run view and its worker: runs to the end, Stop, Pause/Resume.
+
+No test here times anything: the mechanisms that keep the window responsive are tested by
+counting in test_gui_run_mechanism.py, and the latencies are measured (as ratios to an idle
+event loop) by tests/benchmarks/bench_gui_latency.py."""
 
 from __future__ import annotations
 
 import json
 import os
-import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
-from PySide6.QtCore import Qt, QTimer  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from mission_desktop.gui.run import worker as w  # noqa: E402
@@ -81,21 +84,8 @@ def _latest_time(view: RunView) -> float:
     return max((s.time for s in snaps.values()), default=0.0)
 
 
-def gap_recorder() -> tuple[list[float], list[float], QTimer]:
-    """A 10 ms timer on the GUI thread recording the gaps between its ticks (started)."""
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def tick():
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    timer = QTimer()
-    timer.setInterval(10)
-    timer.timeout.connect(tick)
-    timer.start()
-    return gaps, last, timer
+#: generous "it eventually happens" guards: a busy machine is slow, never wrong
+EVENTUALLY_S = 60.0
 
 
 def test_run_to_the_end_feeds_plots_and_shows_figures(qtbot, view, tmp_path):
@@ -128,35 +118,33 @@ def test_run_to_the_end_feeds_plots_and_shows_figures(qtbot, view, tmp_path):
     assert view.export_map_png(str(tmp_path / "map.png"))
 
 
-def test_stop_mid_run_takes_effect_within_half_a_second(qtbot, view):
+def test_stop_mid_run_takes_effect_for_the_window_at_once_and_ends_the_worker(qtbot, view):
     view.set_scenario(make_scenario(horizon=50))
     view.set_pace(2.0)  # 25 s for the whole run
     view.run_action.trigger()
-    qtbot.waitUntil(lambda: _latest_time(view) > 1.0, timeout=5_000)
+    qtbot.waitUntil(lambda: _latest_time(view) > 1.0, timeout=30_000)
     assert view.stop_action.isEnabled()
-    started = time.perf_counter()
     view.stop_action.trigger()
-    assert view.controller.wait(0.5)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 0.5, elapsed
+    # at once, before the event loop turns again: the window shows the run stopped
     assert view.controller.state == w.STOPPED
     assert not view.stop_action.isEnabled() and view.run_action.isEnabled()
+    # and the worker ends (how fast is measured by bench_gui_latency.py)
+    assert view.controller.wait(EVENTUALLY_S)
     after = []
     view.snapshot_received.connect(after.append)
     qtbot.wait(200)
-    assert after == []
-    print(f"\nstop took effect in {elapsed * 1000:.0f} ms")
+    assert after == []  # nothing of the stopped run reaches the window (the poll timer stopped)
+    assert not view.controller._timer.isActive()
 
 
 def test_stop_during_replications(qtbot, view):
     view.set_scenario(make_scenario(horizon=2000, rate=5, reps=30))
     view.set_pace(None)
     view.run_action.trigger()
-    qtbot.waitUntil(lambda: view.controller.state == w.REPLICATIONS, timeout=10_000)
-    started = time.perf_counter()
+    qtbot.waitUntil(lambda: view.controller.state == w.REPLICATIONS, timeout=30_000)
     view.stop_run()
-    assert view.controller.wait(1.0)
-    assert time.perf_counter() - started < 0.5
+    assert view.controller.state == w.STOPPED
+    assert view.controller.wait(EVENTUALLY_S)
     assert view.controller.state == w.STOPPED
 
 
@@ -164,17 +152,17 @@ def test_pause_holds_simulated_time_and_resume_continues(qtbot, view):
     view.set_scenario(make_scenario(horizon=50))
     view.set_pace(10.0)
     view.run_action.trigger()
-    qtbot.waitUntil(lambda: _latest_time(view) > 2.0, timeout=5_000)
+    qtbot.waitUntil(lambda: _latest_time(view) > 2.0, timeout=30_000)
     view.pause_action.trigger()
     assert view.controller.state == w.PAUSED
     assert view.pause_action.text() == "Resume"
-    qtbot.wait(150)  # the step in flight lands
+    # that the worker then parks after the step in hand, and takes no step while paused, is
+    # tested by counting steps in test_gui_run_mechanism.py (a wait here would be a race)
     held = _latest_time(view)
-    qtbot.wait(500)
-    assert _latest_time(view) == held
     view.pause_action.trigger()
     assert view.controller.state == w.LIVE
-    qtbot.waitUntil(lambda: _latest_time(view) > held + 1.0, timeout=5_000)
+    assert view.pause_action.text() == "Pause"
+    qtbot.waitUntil(lambda: _latest_time(view) > held + 1.0, timeout=30_000)
     view.stop_run()
 
 
@@ -182,8 +170,8 @@ def test_pace_change_mid_run(qtbot, view):
     view.set_scenario(make_scenario(horizon=50))
     view.set_pace(2.0)
     view.run_action.trigger()
-    qtbot.waitUntil(lambda: _latest_time(view) > 0.5, timeout=5_000)
-    with qtbot.waitSignal(view.run_finished, timeout=20_000):
+    qtbot.waitUntil(lambda: _latest_time(view) > 0.5, timeout=30_000)
+    with qtbot.waitSignal(view.run_finished, timeout=60_000):
         view.set_pace(None)  # the remaining 49 days at full speed
 
 
@@ -191,39 +179,13 @@ def test_new_run_cancels_the_old_one(qtbot, view):
     view.set_scenario(make_scenario(horizon=50))
     view.set_pace(2.0)
     view.run_action.trigger()
-    qtbot.waitUntil(lambda: _latest_time(view) > 0.5, timeout=5_000)
+    qtbot.waitUntil(lambda: _latest_time(view) > 0.5, timeout=30_000)
     old_thread = view.controller._thread
     view.set_pace(None)
-    with qtbot.waitSignal(view.run_finished, timeout=30_000):
+    with qtbot.waitSignal(view.run_finished, timeout=60_000):
         view.run_action.trigger()
-    old_thread.join(0.5)
+    old_thread.join(EVENTUALLY_S)
     assert not old_thread.is_alive()
-
-
-def test_event_loop_never_stalls_during_a_full_speed_run(qtbot, view):
-    scenario = make_scenario(horizon=3000, rate=20, services=4, reps=4)
-    view.set_scenario(scenario)
-    view.set_pace(None)
-    # measure a run, not the first paint of a window just opened (nor the process server
-    # starting, which set_scenario begins in the background): as a user, who sees the
-    # scenario before pressing Run
-    qtbot.waitExposed(view)
-    qtbot.wait(500)
-    gaps, last, timer = gap_recorder()
-    started = time.perf_counter()
-    last[0] = started
-    with qtbot.waitSignal(view.run_finished, timeout=120_000):
-        view.run_action.trigger()
-    duration = time.perf_counter() - started
-    timer.stop()
-    worst = max(gaps)
-    print(
-        f"\nrun lasted {duration:.2f} s, {len(gaps)} ticks, worst event-loop gap "
-        f"{worst * 1000:.1f} ms, mean {sum(gaps) / len(gaps) * 1000:.1f} ms"
-    )
-    assert duration >= 2.0, "the run must last long enough to measure"
-    assert view.plots.snapshots_drawn > 0
-    assert worst < 0.100, f"event loop stalled for {worst * 1000:.0f} ms"
 
 
 def test_engine_error_becomes_a_message(qtbot):
@@ -232,7 +194,7 @@ def test_engine_error_becomes_a_message(qtbot):
         raise RuntimeError("disk on fire")
 
     controller = w.RunController(stream_fn=broken_stream)
-    with qtbot.waitSignal(controller.run_failed, timeout=5_000) as blocker:
+    with qtbot.waitSignal(controller.run_failed, timeout=30_000) as blocker:
         controller.start(make_scenario(), ["baseline"], 1)
     assert "disk on fire" in blocker.args[0]
     assert controller.state == w.FAILED
@@ -262,10 +224,10 @@ def test_controller_with_fake_engine_emits_in_order(qtbot):
     batches = []
     controller.snapshots_received.connect(batches.append)
     with qtbot.waitSignals(
-        [controller.state_changed, controller.run_finished], order="none", timeout=5_000
+        [controller.state_changed, controller.run_finished], order="none", timeout=30_000
     ):
         controller.start(make_scenario(), ["baseline", "more_gps"], 4)
-    qtbot.waitUntil(lambda: controller.state == w.FINISHED, timeout=5_000)
+    qtbot.waitUntil(lambda: controller.state == w.FINISHED, timeout=30_000)
     flat = [s for batch in batches for s in batch]
     assert [s.time for s in flat if s.variant_id == "baseline"] == [float(k) for k in range(11)]
     assert controller.latest_snapshots()["more_gps"].done
@@ -438,9 +400,9 @@ def test_shutdown_is_idempotent_and_cancels_a_run(qtbot, view):
     view.set_scenario(make_scenario(horizon=50))
     view.set_pace(2.0)
     view.run_action.trigger()
-    qtbot.waitUntil(lambda: _latest_time(view) > 0.5, timeout=5_000)
+    qtbot.waitUntil(lambda: _latest_time(view) > 0.5, timeout=30_000)
     view.shutdown()
-    assert view.controller.wait(1.0)
+    assert view.controller.wait(EVENTUALLY_S)
     assert not view.controller.is_running
     view.shutdown()  # a second call does nothing
     view.controller.handle.shutdown()  # nor does the plain handle, once the run is over
@@ -454,13 +416,13 @@ def test_destroying_the_view_cancels_its_run(qtbot):
     controller = v.controller
     qtbot.waitUntil(
         lambda: any(s.time > 0.5 for s in controller.latest_snapshots().values()),
-        timeout=5_000,
+        timeout=30_000,
     )
     thread = controller._thread
     v.deleteLater()
     del v
     qtbot.wait(50)
-    thread.join(1.0)
+    thread.join(EVENTUALLY_S)
     assert not thread.is_alive()
 
 
@@ -469,13 +431,13 @@ def test_a_run_too_large_says_why_in_a_banner_that_blocks_nothing(qtbot, view):
     view.set_scenario(make_scenario(horizon=1e6, rate=1e9))
     qtbot.waitExposed(view)
     assert not view.problem_banner.isVisible() and view.problem_text() == ""
-    gaps, last, timer = gap_recorder()
-    last[0] = time.perf_counter()
     failed = []
     view.run_failed.connect(failed.append)
     view.run_action.trigger()
-    qtbot.waitUntil(view.problem_banner.isVisible, timeout=5_000)
-    timer.stop()
+    # the refusal comes from the worker, through the event loop: Run itself returned at once
+    assert not view.problem_banner.isVisible() and failed == []
+    assert view.controller.is_running
+    qtbot.waitUntil(view.problem_banner.isVisible, timeout=30_000)
     text = view.problem_label.text()
     assert "events" in text and "would simulate about 1e+15" in text
     assert text == view.problem_text() == failed[0]
@@ -486,9 +448,8 @@ def test_a_run_too_large_says_why_in_a_banner_that_blocks_nothing(qtbot, view):
     assert view.problem_banner.accessibleName() == "Run problem"
     assert "see the message above the plots" in view.progress_label.text()
     assert view.controller.state == w.FAILED
-    # nothing modal, and the event loop kept turning while the run was refused
+    # nothing modal: the event loop kept turning while the run was refused
     assert QApplication.activeModalWidget() is None
-    assert gaps and max(gaps) < 0.25, max(gaps)
     # dismissed with its button; gone too when a run starts or another scenario is shown
     qtbot.mouseClick(view.problem_dismiss, Qt.MouseButton.LeftButton)
     assert not view.problem_banner.isVisible() and view.problem_text() == ""

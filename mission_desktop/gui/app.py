@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -24,6 +25,11 @@ def _scenarios_dir() -> Path:
 
 
 SCENARIOS_DIR = _scenarios_dir()
+
+#: set (to anything) in the environment, the app prints "first window painted" and quits as
+#: soon as its first window has been shown and painted: tests/benchmarks/bench_startup.py
+#: times the start-up with it
+QUIT_AFTER_FIRST_PAINT = "MISSION_DESKTOP_QUIT_AFTER_FIRST_PAINT"
 
 
 def application(argv: list[str] | None = None) -> QApplication:
@@ -67,11 +73,33 @@ def main(argv: list[str] | None = None) -> int:
     window = create_main_window(library, files[0] if files else None)
     if problems:
         window.statusBar().showMessage("Some example scenarios were skipped: " + problems[0], 15000)
+    if os.environ.get(QUIT_AFTER_FIRST_PAINT):
+        quit_after_first_paint(app, window)
     window.show()
     try:
         return app.exec()
     finally:
         library.close()
+
+
+def quit_after_first_paint(app: QApplication, window) -> None:
+    """Print "first window painted" and quit once ``window`` has had its first paint pass
+    (the start-up benchmark's probe: the quit is queued behind the rest of that pass)."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    class FirstPaint(QObject):
+        def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
+            if (
+                event.type() == QEvent.Type.Paint
+                and hasattr(watched, "window")
+                and watched.window() is window
+            ):
+                app.removeEventFilter(self)
+                print("first window painted", flush=True)
+                QTimer.singleShot(0, app.quit)
+            return False
+
+    app.installEventFilter(FirstPaint(window))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -23,7 +23,7 @@ from ..model.io import dumps_scenario, loads_scenario
 from ..model.scenario import Scenario
 from .analysis import overload_warnings, run_size_problems
 from .engine import ReplicationSummary, Simulation
-from .figures import add_figures, figure, names, provenance
+from .figures import add_figures, figure, names, provenance, t_quantile_975
 from .figures import paired as _paired
 
 RESULTS_FORMAT = "mission-desktop/results"
@@ -69,13 +69,12 @@ def with_run_settings(
 def _series_band(curves: Sequence[Sequence[float]]) -> dict[str, list[float]]:
     """Mean over replications at each time, with its Student-t 95% band (``queue_ci95``:
     [lows, highs]; with one replication both are the mean)."""
-    from scipy import stats
 
     xs = np.asarray(curves, dtype=float)
     mean = xs.mean(axis=0)
     if len(xs) < 2:
         return {"queue": mean.tolist(), "queue_ci95": [mean.tolist(), mean.tolist()]}
-    half = stats.t.ppf(0.975, len(xs) - 1) * xs.std(axis=0, ddof=1) / math.sqrt(len(xs))
+    half = t_quantile_975(len(xs) - 1) * xs.std(axis=0, ddof=1) / math.sqrt(len(xs))
     return {"queue": mean.tolist(), "queue_ci95": [(mean - half).tolist(), (mean + half).tolist()]}
 
 

@@ -3,7 +3,7 @@
 Left: the run controls (variants, replications, pace, Run / Pause / Stop, progress with an
 estimate of the time left). Right: a "Live" tab with the service map beside the live plots,
 and a "Results" tab with the key-figure tiles. The simulation itself runs off the GUI thread
-in :class:`~mission_desktop.gui.worker.RunController`.
+in :class:`~mission_desktop.gui.run.worker.RunController`.
 
 The main window embeds this widget and puts ``run_action``, ``pause_action`` and
 ``stop_action`` (and the export actions) in its menus and toolbar.
