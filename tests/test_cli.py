@@ -140,8 +140,9 @@ def test_validate_lists_every_problem(small_file, tmp_path, capsys):
     bad.write_text(json.dumps(broken))
     assert main(["validate", str(small_file), str(bad)]) == 2
     out = capsys.readouterr().out
-    assert "services[1].capacity" in out and "≥ 1" in out
-    assert "cohorts[0].entry" in out and "sum to exactly 1" in out
+    # the named form: the place, the service or cohort by its name, then the field
+    assert "services[1] “Clinic”: capacity must be a whole number ≥ 1" in out
+    assert "cohorts[0] “Adults”: entry" in out and "sum to exactly 1" in out
 
 
 def test_version_and_module_entry_point():

@@ -638,10 +638,10 @@ def test_cross_field_problems_are_reported_with_structural_ones(scenario_doc: Do
     scenario_doc["policies"][0]["changes"][1]["service"] = "ghost"
     scenario_doc["variants"][2]["policies"][1] = "missing_policy"
     assert [str(p) for p in problems_of(scenario_doc)] == [
-        "services[0].capacity: must be a whole number ≥ 1",
-        "services[1].routes[0].to: no service has id 'nowhere'",
-        "policies[0].changes[1].service: no service has id 'ghost'",
-        "variants[2].policies[1]: no policy has id 'missing_policy'",
+        "services[0] “GP practices”: capacity must be a whole number ≥ 1",
+        "services[1] “Acute hospital beds”: routes[0].to: no service has id 'nowhere'",
+        "policies[0] “Discharge to assess”: changes[1].service: no service has id 'ghost'",
+        "variants[2] “Both”: policies[1]: no policy has id 'missing_policy'",
     ]
 
 
@@ -952,7 +952,7 @@ def test_error_names_the_file(tmp_path: Path, scenario_doc: Doc) -> None:
         load_scenario(path)
     assert info.value.source == str(path)
     assert str(info.value).startswith(f"{path}: 1 problem found:")
-    assert "services[0].capacity: must be a whole number ≥ 1" in str(info.value)
+    assert "services[0] “GP practices”: capacity must be a whole number ≥ 1" in str(info.value)
 
 
 def test_load_valid_file(tmp_path: Path, scenario_doc: Doc) -> None:
