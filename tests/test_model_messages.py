@@ -153,3 +153,26 @@ def test_the_message_lists_the_first_problems_and_counts_the_rest() -> None:
     assert len(lines) == 1 + MAX_LISTED + 1
     assert lines[-1] == "  … and 1,234 more"
     assert len(error.problems) == n  # programs still get every one
+
+
+# --------------------------------------------------------------------------- NaN names its field
+
+
+def test_nan_in_a_list_names_the_item_and_the_service(scenario_doc: Doc) -> None:
+    import json
+
+    from test_model_io_read import text_problems
+
+    scenario_doc["services"][3]["service_time"] = {"dist": "empirical", "values": [1, 2, "@@"]}
+    text = json.dumps(scenario_doc, indent=2).replace('"@@"', "NaN")
+    p = only_problem(text_problems(text))
+    assert p.path == "services[3].service_time.values[2]"
+    assert str(p).startswith(f"services[3] “{scenario_doc['services'][3]['name']}”: ")
+    assert "NaN is not a number JSON allows (line " in p.message
+
+
+def test_a_file_that_is_only_nan_keeps_its_line_and_column() -> None:
+    from test_model_io_read import text_problems
+
+    p = only_problem(text_problems("NaN"))
+    assert p.path == "line 1, column 1" and "NaN" in p.message
