@@ -22,7 +22,7 @@ from ..model import ScenarioError, scenario_from_dict, scenario_to_dict
 from ..model.errors import Problem
 from ..model.io import dumps_scenario, loads_scenario
 from ..model.scenario import Scenario
-from .analysis import overload_warnings, run_size_problems
+from .analysis import overload_warnings, run_size_problems, service_label, variant_label
 from .engine import ReplicationSummary, Simulation
 
 RESULTS_FORMAT = "mission-desktop/results"
@@ -277,7 +277,8 @@ def run_experiment(
                 counts.setdefault(d.services, []).append(d.since)
         for services, sinces in counts.items():
             warnings.append(
-                f"{v}: blocking deadlock between {', '.join(services)} (each waits for a place in "
+                f"{variant_label(scenario, v)}: blocking deadlock between "
+                f"{', '.join(service_label(scenario, s) for s in services)} (each waits for a place in "
                 f"the next) in {len(sinces)} of {n} replications, first at {scenario.time_unit} "
                 f"{min(sinces):.1f}; raise a queue limit or capacity to break the cycle"
             )
