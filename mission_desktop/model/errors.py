@@ -17,9 +17,9 @@ def format_path(loc: Iterable[str | int]) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         elif out:
-            out += f".{part}"
+            out += f".{visible(str(part))}"
         else:
-            out = str(part)
+            out = visible(str(part))
     return out or "(file)"
 
 
@@ -27,7 +27,7 @@ def format_path(loc: Iterable[str | int]) -> str:
 NAMED_LISTS = ("services", "cohorts", "policies", "variants")
 _ITEM = re.compile(r"^(services|cohorts|policies|variants)\[(\d+)\]")
 #: messages that read on from the field's name ("capacity must be ...")
-_PREDICATES = ("must ", "is ", "has ", "cannot ", "may ", "would ", "appears ")
+_PREDICATES = ("must ", "is ", "has ", "cannot ", "may ", "would ", "contains ", "holds ")
 _SHOWN_NAME = 60
 
 

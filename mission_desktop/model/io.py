@@ -28,6 +28,7 @@ from .errors import Problem, ScenarioError, format_path, named
 from .jsonread import MAX_NESTING, parse_json, too_big_message
 from .places import in_document_order
 from .scenario import DIST_NAMES, FORMAT, LEVERS, VERSION, Scenario
+from .text import hostile_values, layout_problems
 from .typos import UnknownKey, closest, unknown_key_problems
 
 #: upgrade functions: ``UPGRADES[n]`` turns a version-n document into version n+1.
@@ -320,7 +321,10 @@ def _validation_problems(
 ) -> tuple[list[Problem], dict[tuple[Any, ...], tuple[Any, list[str]]]]:
     """Problems of one validation pass, and the unknown fields found (by their object's loc)."""
     placed = [(e, _place(tuple(e["loc"]))) for e in err.errors(include_url=False)]
-    placed = [(e, p) for e, p in placed if not _wrong_branch(p, doc)]
+    # a lone surrogate is reported, wherever it is, by text.hostile_values
+    placed = [
+        (e, p) for e, p in placed if e["type"] != "string_unicode" and not _wrong_branch(p, doc)
+    ]
     inner = {p.loc[:n] for _, p in placed for n in range(len(p.loc))}  # places holding others
     problems: list[Problem] = []
     unknown: dict[tuple[Any, ...], tuple[Any, list[str]]] = {}
@@ -417,6 +421,7 @@ def scenario_from_dict(doc: Any, source: str | None = None) -> Scenario:
     except ScenarioError as e:
         raise ScenarioError(e.problems, source) from None
     scenario, problems = _validate(doc)
+    problems = hostile_values(doc) + layout_problems(doc) + problems
     if scenario is not None:
         problems = problems + check_scenario(scenario)
     else:  # what can be read of a broken file is checked too: every problem at once

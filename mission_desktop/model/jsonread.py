@@ -8,7 +8,7 @@ import re
 import sys
 from typing import Any
 
-from .errors import Problem, ScenarioError, format_path, named
+from .errors import Problem, ScenarioError, format_path, named, visible
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_NESTING = 64
@@ -138,7 +138,7 @@ def _refusal(text: str, refused: _Refused) -> Problem:
         message = f"{value} is not a number JSON allows ({where}); write a finite number"
     elif refused.kind == "duplicate":
         loc = loc[:-1]
-        message = f"the key '{value}' appears twice in one object ({where}); keep one"
+        message = f"the key '{visible(value)}' appears twice in one object ({where}); keep one"
     else:
         return Problem(
             where,

@@ -11,6 +11,7 @@ import math
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -19,6 +20,8 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError
+
+from .text import plain_description, plain_name
 
 FORMAT = "mission-desktop/scenario"
 VERSION = 1
@@ -46,6 +49,11 @@ _NUMBER = BeforeValidator(_not_a_number)
 Whole = Annotated[int, _WHOLE]
 #: a number (true/false are not numbers)
 Number = Annotated[float, _NUMBER]
+
+_PLAIN_NAME = AfterValidator(plain_name)
+_PLAIN_DESCRIPTION = AfterValidator(plain_description)
+#: a name shown to people: 1 to 200 characters, none of them invisible or a control
+Name = Annotated[str, Field(min_length=1, max_length=200), _PLAIN_NAME]
 
 ID_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
@@ -240,8 +248,8 @@ class Target(_Frozen):
 
 class Service(_Frozen):
     id: Id
-    name: Annotated[str, Field(min_length=1, max_length=200)]
-    department: Annotated[str, Field(max_length=200)] = ""
+    name: Name
+    department: Annotated[str, Field(max_length=200), _PLAIN_NAME] = ""
     capacity: Annotated[int, Field(ge=1, le=1_000_000), _WHOLE] | None
     capacity_schedule: CapacitySchedule | None = None
     service_time: Distribution
@@ -273,7 +281,7 @@ class Arrivals(_Frozen):
 
 class Cohort(_Frozen):
     id: Id
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: Name
     priority: Whole = 0
     arrivals: Arrivals
     entry: Id | tuple[Route, ...]
@@ -379,8 +387,8 @@ class PolicyCost(_Frozen):
 
 class Policy(_Frozen):
     id: Id
-    name: Annotated[str, Field(min_length=1, max_length=200)]
-    description: str = ""
+    name: Name
+    description: Annotated[str, _PLAIN_DESCRIPTION] = ""
     start: NonNeg = 0
     cost: PolicyCost = PolicyCost()
     changes: Annotated[tuple[Change, ...], Field(min_length=1)]
@@ -388,7 +396,7 @@ class Policy(_Frozen):
 
 class Variant(_Frozen):
     id: Id
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: Name
     policies: tuple[Id, ...] = ()
 
 
@@ -398,8 +406,8 @@ class Variant(_Frozen):
 class Scenario(_Frozen):
     format: Literal["mission-desktop/scenario"]
     version: Annotated[Literal[1], _WHOLE]
-    name: Annotated[str, Field(min_length=1, max_length=200)]
-    description: Annotated[str, Field(max_length=100_000)] = ""
+    name: Name
+    description: Annotated[str, Field(max_length=100_000), _PLAIN_DESCRIPTION] = ""
     time_unit: Literal["minute", "hour", "day", "week"] = "day"
     run: RunSettings
     services: Annotated[tuple[Service, ...], Field(min_length=1, max_length=500)]
