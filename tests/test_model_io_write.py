@@ -179,7 +179,7 @@ def distributions(draw: st.DrawFn) -> Doc:
         low, mode, high = sorted(draw(st.lists(non_neg, min_size=3, max_size=3)))
         d = {"dist": kind, "low": low, "mode": mode, "high": high}
     elif kind in ("lognormal", "gamma"):
-        d = {"dist": kind, "mean": draw(positive), "sd": draw(non_neg)}
+        d = {"dist": kind, "mean": draw(positive), "sd": draw(st.just(0) | positive)}  # 0 or ≥ 1e-9
     else:
         d = {"dist": kind, "values": draw(st.lists(whole_or_float, min_size=1, max_size=5))}
     if draw(st.booleans()) and draw(st.booleans()):

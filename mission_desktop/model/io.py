@@ -27,7 +27,7 @@ from .checks import check_references, check_scenario
 from .errors import Problem, ScenarioError, format_path, named
 from .jsonread import MAX_NESTING, parse_json, too_big_message
 from .places import in_document_order
-from .scenario import DIST_NAMES, FORMAT, LEVERS, VERSION, Scenario
+from .scenario import DIST_NAMES, FORMAT, LEVERS, MIN_POSITIVE, VERSION, Scenario
 from .text import hostile_values, layout_problems
 from .typos import UnknownKey, closest, unknown_key_problems
 
@@ -123,7 +123,7 @@ def _num(value: Any) -> str:
         return str(value)
     if value.is_integer() and abs(value) < 1e15:
         return str(int(value))
-    return f"{value:g}"
+    return f"{value:g}".replace("e-0", "e-").replace("e+0", "e").replace("e+", "e")
 
 
 def _plural(n: Any, word: str) -> str:
@@ -147,6 +147,10 @@ def _describe(err: dict[str, Any], whole: bool = False, path_tail: Any = None) -
     """A sentence a civil servant can act on, for one pydantic error (no jargon)."""
     kind = err["type"]
     ctx = err.get("ctx") or {}
+    if kind == "greater_than_equal" and ctx.get("ge") == MIN_POSITIVE:
+        value = err.get("input")
+        tiny = isinstance(value, int | float) and value > 0
+        return f"must be at least {_num(MIN_POSITIVE)}" if tiny else "must be > 0"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         return _bound(kind, ctx, whole, path_tail)
     if kind == "string_pattern_mismatch":

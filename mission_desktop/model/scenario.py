@@ -57,8 +57,67 @@ Name = Annotated[str, Field(min_length=1, max_length=200), _PLAIN_NAME]
 
 ID_PATTERN = r"^[a-z][a-z0-9_]{0,39}$"
 Id = Annotated[str, Field(pattern=ID_PATTERN)]
-NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False), _NUMBER]
-Positive = Annotated[float, Field(gt=0, allow_inf_nan=False), _NUMBER]
+# Bounds that keep every number the engine uses finite (numpy's lognormal and gamma, sums of
+# empirical values, capacity × horizon × cost): a valid-looking file never crashes a run.
+#: the largest time, duration, distribution parameter, rate or count (a billion)
+MAX_VALUE = 1e9
+#: the smallest value of a parameter that must be > 0 (a billionth)
+MIN_POSITIVE = 1e-9
+#: the largest amount of money (a million million)
+MAX_MONEY = 1e12
+#: the largest multiplier (of a profile, or of a policy change)
+MAX_MULTIPLIER = 1e6
+#: the most servers a service may have, and the most in a schedule's step
+MAX_CAPACITY = 1_000_000
+#: the largest priority (either way)
+MAX_PRIORITY = 1_000_000
+
+NonNeg = Annotated[
+    float,
+    Field(ge=0, le=MAX_VALUE, allow_inf_nan=False, description="A number from 0 to 1e9."),
+    _NUMBER,
+]
+Positive = Annotated[
+    float,
+    Field(
+        ge=MIN_POSITIVE,
+        le=MAX_VALUE,
+        allow_inf_nan=False,
+        description="A number > 0: from 1e-9 to 1e9.",
+    ),
+    _NUMBER,
+]
+Money = Annotated[
+    float,
+    Field(ge=0, le=MAX_MONEY, allow_inf_nan=False, description="An amount from 0 to 1e12."),
+    _NUMBER,
+]
+Multiplier = Annotated[
+    float,
+    Field(ge=0, le=MAX_MULTIPLIER, allow_inf_nan=False, description="From 0 to 1e6."),
+    _NUMBER,
+]
+
+
+def _no_tiny_spread(value: float) -> float:
+    if 0 < value < MIN_POSITIVE:
+        raise ValueError(f"must be 0 or at least {MIN_POSITIVE:g}".replace("e-09", "e-9"))
+    return value
+
+
+#: a standard deviation: 0 (no spread), or from a billionth to a billion
+Spread = Annotated[
+    float,
+    Field(
+        ge=0,
+        le=MAX_VALUE,
+        allow_inf_nan=False,
+        json_schema_extra={"anyOf": [{"const": 0}, {"minimum": MIN_POSITIVE}]},
+        description="A standard deviation: 0 (no spread), or from 1e-9 to 1e9.",
+    ),
+    _NUMBER,
+    AfterValidator(_no_tiny_spread),
+]
 Probability = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False), _NUMBER]
 TIME_UNITS = ("minute", "hour", "day", "week")
 
@@ -144,7 +203,7 @@ class Triangular(_Frozen):
 class Lognormal(_Frozen):
     dist: Literal["lognormal"]
     mean: Positive
-    sd: NonNeg
+    sd: Spread
 
     @property
     def expected(self) -> float:
@@ -154,7 +213,7 @@ class Lognormal(_Frozen):
 class Gamma(_Frozen):
     dist: Literal["gamma"]
     mean: Positive
-    sd: NonNeg
+    sd: Spread
 
     @property
     def expected(self) -> float:
@@ -206,7 +265,8 @@ class Route(_Frozen):
 class CapacitySchedule(_Frozen):
     period: Positive
     steps: Annotated[
-        tuple[tuple[NonNeg, Annotated[int, Field(ge=0), _WHOLE]], ...], Field(min_length=1)
+        tuple[tuple[NonNeg, Annotated[int, Field(ge=0, le=MAX_CAPACITY), _WHOLE]], ...],
+        Field(min_length=1),
     ]
 
     @model_validator(mode="after")
@@ -237,8 +297,8 @@ class CapacitySchedule(_Frozen):
 
 
 class ServiceCost(_Frozen):
-    per_server_per_time: NonNeg = 0
-    per_case: NonNeg = 0
+    per_server_per_time: Money = 0
+    per_case: Money = 0
 
 
 class Target(_Frozen):
@@ -250,12 +310,12 @@ class Service(_Frozen):
     id: Id
     name: Name
     department: Annotated[str, Field(max_length=200), _PLAIN_NAME] = ""
-    capacity: Annotated[int, Field(ge=1, le=1_000_000), _WHOLE] | None
+    capacity: Annotated[int, Field(ge=1, le=MAX_CAPACITY), _WHOLE] | None
     capacity_schedule: CapacitySchedule | None = None
     service_time: Distribution
     patience: Distribution | None = None
     abandon_to: Id | None = None
-    queue_limit: Annotated[int, Field(ge=0), _WHOLE] | None = None
+    queue_limit: Annotated[int, Field(ge=0, le=int(MAX_VALUE)), _WHOLE] | None = None
     discipline: Literal["fifo", "priority"] = "fifo"
     cost: ServiceCost = ServiceCost()
     target: Target | None = None
@@ -267,7 +327,7 @@ class Service(_Frozen):
 
 class ArrivalProfile(_Frozen):
     period: Positive
-    multipliers: Annotated[tuple[NonNeg, ...], Field(min_length=1, max_length=10_000)]
+    multipliers: Annotated[tuple[Multiplier, ...], Field(min_length=1, max_length=10_000)]
 
     @property
     def mean_multiplier(self) -> float:
@@ -282,7 +342,7 @@ class Arrivals(_Frozen):
 class Cohort(_Frozen):
     id: Id
     name: Name
-    priority: Whole = 0
+    priority: Annotated[int, Field(ge=-MAX_PRIORITY, le=MAX_PRIORITY), _WHOLE] = 0
     arrivals: Arrivals
     entry: Id | tuple[Route, ...]
     routes: dict[Id, tuple[Route, ...]] = Field(default_factory=dict)
@@ -308,9 +368,9 @@ class Cohort(_Frozen):
 
 
 class _Change(_Frozen):
-    set: Number | None = None
-    add: Number | None = None
-    multiply: Annotated[float, Field(ge=0), _NUMBER] | None = None
+    set: Annotated[float, Field(ge=-MAX_VALUE, le=MAX_VALUE), _NUMBER] | None = None
+    add: Annotated[float, Field(ge=-MAX_VALUE, le=MAX_VALUE), _NUMBER] | None = None
+    multiply: Annotated[float, Field(ge=0, le=MAX_MULTIPLIER), _NUMBER] | None = None
 
     @model_validator(mode="after")
     def _one_operation(self) -> _Change:
@@ -342,7 +402,7 @@ class QueueLimitChange(_Change):
 
 
 class _MultiplyOnly(_Frozen):
-    multiply: Annotated[float, Field(gt=0, allow_inf_nan=False), _NUMBER]
+    multiply: Annotated[float, Field(gt=0, le=MAX_MULTIPLIER, allow_inf_nan=False), _NUMBER]
 
 
 class ServiceTimeChange(_MultiplyOnly):
@@ -381,8 +441,8 @@ LEVERS = ("capacity", "queue_limit", "service_time", "patience", "arrival_rate",
 
 
 class PolicyCost(_Frozen):
-    one_off: NonNeg = 0
-    per_time: NonNeg = 0
+    one_off: Money = 0
+    per_time: Money = 0
 
 
 class Policy(_Frozen):
