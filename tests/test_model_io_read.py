@@ -74,11 +74,11 @@ def test_file_over_the_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         load_scenario(big)
     p = only_problem(list(info.value.problems))
     assert p.path == "(file)"
-    assert "at most" in p.message and "KB" in p.message
+    assert "the limit is 1000 bytes" in p.message and "KB" in p.message
     assert info.value.source == str(big)
     # the same limit holds for bytes and text given directly
-    assert "at most" in only_problem(text_problems(b" " * 1001)).message
-    assert "at most" in only_problem(text_problems(" " * 1001)).message
+    assert "the limit is" in only_problem(text_problems(b" " * 1001)).message
+    assert "the limit is" in only_problem(text_problems(" " * 1001)).message
 
 
 def test_file_not_utf8() -> None:

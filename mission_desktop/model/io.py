@@ -440,7 +440,9 @@ def loads_scenario(data: bytes | str, source: str | None = None) -> Scenario:
         doc = parse_json(data)
     except ScenarioError as e:
         raise ScenarioError(e.problems, source) from None
-    return scenario_from_dict(doc, source)
+    scenario = scenario_from_dict(doc, source)
+    checked_text(scenario, source)  # what it becomes must be readable again
+    return scenario
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -541,11 +543,21 @@ def dumps_scenario(scenario: Scenario) -> str:
     return "".join(out)
 
 
+def checked_text(scenario: Scenario, source: str | None = None) -> str:
+    """The canonical text, refused (:class:`ScenarioError`) when it is larger than a file
+    may be: what is written or stored can always be read again."""
+    text = dumps_scenario(scenario)
+    problem = jsonread.written_size_problem(text)
+    if problem is not None:
+        raise ScenarioError([problem], source)
+    return text
+
+
 def save_scenario(scenario: Scenario, path: str | Path) -> None:
     """Write atomically: a crash mid-write never leaves a half-written file."""
     p = Path(path)
     tmp = p.with_name(p.name + ".tmp")
-    data = dumps_scenario(scenario).encode("utf-8")
+    data = checked_text(scenario, str(p)).encode("utf-8")
     with tmp.open("wb") as fh:
         fh.write(data)
         fh.flush()

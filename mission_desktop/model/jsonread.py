@@ -159,10 +159,29 @@ def _size(n: int) -> str:
     return f"{n} bytes"
 
 
+def _precise(n: int) -> str:
+    """``20.3 MB (21,288,960 bytes)``: rounded for reading, exact for comparing."""
+    return f"{_size(n)} ({n:,} bytes)" if n >= 1024 else _size(n)
+
+
 def too_big_message(n: int) -> str:
     return (
-        f"is {_size(n)}; a scenario file may be at most {_size(MAX_FILE_BYTES)} "
+        f"is {_precise(n)}; the limit is {_precise(MAX_FILE_BYTES)} "
         "(is this really a scenario file?)"
+    )
+
+
+def written_size_problem(text: str) -> Problem | None:
+    """The one limit holds for what a scenario becomes as well as for the file it came from:
+    its canonical text (indented, so larger than a compact file) must fit too."""
+    n = len(text.encode("utf-8", "surrogatepass"))
+    if n <= MAX_FILE_BYTES:
+        return None
+    return Problem(
+        "(file)",
+        f"would be {_precise(n)} when written out (two-space indented, as Mission Desktop "
+        f"saves it); the limit is {_precise(MAX_FILE_BYTES)}. Make the scenario smaller, "
+        "e.g. shorten its empirical value lists",
     )
 
 
