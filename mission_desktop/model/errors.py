@@ -34,6 +34,8 @@ _SHOWN_NAME = 60
 def visible(text: str) -> str:
     """``text`` with every control, format (zero-width, bidi) or separator character shown
     as its code (``\\u202e``), so that a name can never reorder or hide what follows it."""
+    if text.isprintable():  # nothing to show (the usual case, and quick)
+        return text
     out = []
     for ch in text:
         cat = unicodedata.category(ch)

@@ -16,6 +16,9 @@ from .errors import Problem, format_path
 
 _REQUIRED = "is required"
 _CUTOFF = 0.6
+#: beyond this many unknown keys (a file that is not a scenario at all), no more spelling
+#: suggestions are worked out: each costs a comparison with every field of its object
+MAX_SUGGESTED = 1000
 
 
 def closest(word: str, options: Iterable[str]) -> str | None:
@@ -52,9 +55,9 @@ def unknown_key_problems(unknown: Sequence[UnknownKey], problems: list[Problem])
     """``problems`` with one problem per unknown key; an unknown key and a missing field of
     the same object that it misspells (or the only such pair there) become one problem."""
     required_at: dict[str, tuple[tuple[Any, ...], str]] = {}  # path → (object loc, field)
-    for u in unknown:
-        for f in u.allowed:
-            required_at.setdefault(format_path(u.loc + (f,)), (u.loc, f))
+    for loc, allowed in {u.loc: u.allowed for u in unknown}.items():
+        for f in allowed:
+            required_at[format_path(loc + (f,))] = (loc, f)
     missing: dict[tuple[Any, ...], dict[str, int]] = {}  # object loc → missing field → index
     for i, p in enumerate(problems):
         if p.message == _REQUIRED and p.path in required_at:
@@ -68,12 +71,12 @@ def unknown_key_problems(unknown: Sequence[UnknownKey], problems: list[Problem])
     for loc, keys in by_loc.items():
         absent = dict(missing.get(loc, {}))
         for u in keys:
-            meant = closest(u.key, absent)
+            meant = closest(u.key, absent) if absent else None
             if meant is None and len(keys) == 1 and len(absent) == 1:
                 meant = next(iter(absent))  # the only typo here and the only gap
             if meant is not None:
                 dropped.add(absent.pop(meant))
-            else:
+            elif len(out) < MAX_SUGGESTED:
                 meant = closest(u.key, u.allowed)
             out.append(Problem(format_path(loc + (u.key,)), _message(meant, u.allowed)))
     return out + [p for i, p in enumerate(problems) if i not in dropped]
