@@ -176,3 +176,11 @@ def test_a_file_that_is_only_nan_keeps_its_line_and_column() -> None:
 
     p = only_problem(text_problems("NaN"))
     assert p.path == "line 1, column 1" and "NaN" in p.message
+
+
+def test_a_misspelt_reference_suggests_the_id_it_was_meant_to_be(scenario_doc: Doc) -> None:
+    scenario_doc["services"][1]["routes"][0]["to"] = "social_cair"
+    p = assert_problem(problems_of(scenario_doc), "services[1].routes[0].to", "no service")
+    assert p.message == "no service has id 'social_cair' (did you mean 'social_care'?)"
+    scenario_doc["services"][1]["routes"][0]["to"] = "zzz"
+    assert problems_of(scenario_doc)[0].message == "no service has id 'zzz'"

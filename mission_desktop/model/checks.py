@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from .errors import Problem
 from .policies import PROBABILITY_SLACK, timeline_with_problems
 from .scenario import ID_PATTERN, LEVERS, Scenario
+from .typos import MAX_SUGGESTED, did_you_mean
 
 _ID = re.compile(ID_PATTERN)
 _ABSENT: Any = object()
@@ -89,7 +90,8 @@ def _resolve(
 ) -> None:
     """``value`` names an existing ``what`` (only well-formed ids against a known list)."""
     if known is not None and _is_id(value) and value not in known:
-        problems.append(Problem(path, f"no {what} has id '{value}'"))
+        hint = did_you_mean(value, known) if len(problems) < MAX_SUGGESTED else ""
+        problems.append(Problem(path, f"no {what} has id '{value}'{hint}"))
 
 
 def _check_routes(

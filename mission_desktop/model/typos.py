@@ -21,18 +21,19 @@ _CUTOFF = 0.6
 MAX_SUGGESTED = 1000
 
 
-def closest(word: str, options: Iterable[str]) -> str | None:
+def closest(word: str, options: Iterable[str], cutoff: float = _CUTOFF) -> str | None:
     """The option ``word`` most likely misspells (ignoring case), or None."""
     by_lower: dict[str, str] = {}
     for o in options:
         by_lower.setdefault(o.lower(), o)
-    found = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=_CUTOFF)
+    found = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=cutoff)
     return by_lower[found[0]] if found else None
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> str:
-    """`` (did you mean 'hospital'?)`` when ``word`` is close to one of ``options``."""
-    match = closest(word, options)
+    """`` (did you mean 'hospital'?)`` when ``word`` is close to one of ``options`` (ids:
+    closer than for field names, which are short and few)."""
+    match = closest(word, options, cutoff=0.75)
     return f" (did you mean '{match}'?)" if match is not None and match != word else ""
 
 
