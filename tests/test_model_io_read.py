@@ -74,11 +74,11 @@ def test_file_over_the_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         load_scenario(big)
     p = only_problem(list(info.value.problems))
     assert p.path == "(file)"
-    assert "at most" in p.message and "KB" in p.message
+    assert "the limit is 1000 bytes" in p.message and "KB" in p.message
     assert info.value.source == str(big)
     # the same limit holds for bytes and text given directly
-    assert "at most" in only_problem(text_problems(b" " * 1001)).message
-    assert "at most" in only_problem(text_problems(" " * 1001)).message
+    assert "the limit is" in only_problem(text_problems(b" " * 1001)).message
+    assert "the limit is" in only_problem(text_problems(" " * 1001)).message
 
 
 def test_file_not_utf8() -> None:
@@ -118,8 +118,13 @@ def test_nan_and_infinity_are_refused(scenario_doc: Doc, constant: str) -> None:
     text = json.dumps(scenario_doc).replace('"mean": 6', f'"mean": {constant}')
     assert constant in text
     p = only_problem(text_problems(text))
-    assert p.path == line_column(text, text.index(f'"mean": {constant}') + len('"mean": '))
-    assert p.path.startswith("line 1, column ")
+    where = line_column(text, text.index(f'"mean": {constant}') + len('"mean": '))
+    assert where.startswith("line 1, column ")
+    first = next(i for i, s in enumerate(scenario_doc["services"]) if '"mean": 6' in json.dumps(s))
+    # the field it is in, named, and its line and column
+    assert p.path == f"services[{first}].service_time.mean"
+    assert p.subject == scenario_doc["services"][first]["name"]
+    assert f"({where})" in p.message
     assert constant in p.message and "finite number" in p.message
 
 
@@ -134,8 +139,12 @@ def test_nan_and_infinity_give_their_line_and_column(scenario_doc: Doc, constant
         i for i, ln in enumerate(text.splitlines(), 1) if ln.endswith(f'"high": {constant}')
     )
     column = text.splitlines()[line - 1].index(constant) + 1
-    assert p.path == f"line {line}, column {column}"
-    assert p.message == f"{constant} is not a number JSON allows; write a finite number"
+    assert p.path == "services[2].service_time.high"
+    assert p.message == (
+        f"{constant} is not a number JSON allows (line {line}, column {column}); "
+        "write a finite number"
+    )
+    assert str(p).startswith(f"services[2] “{scenario_doc['services'][2]['name']}”: ")
 
 
 def test_absurd_nesting_is_refused_without_recursion_error() -> None:
@@ -156,7 +165,9 @@ def test_absurd_nesting_of_objects() -> None:
 def test_duplicate_keys_are_refused(scenario_doc: Doc) -> None:
     text = json.dumps(scenario_doc).replace('"name": "GP practices"', '"name": "A", "name": "B"')
     p = only_problem(text_problems(text))
-    assert p.path == line_column(text, text.index('"name": "B"'))
+    assert p.path == "services[0]"
+    where = line_column(text, text.index('"name": "B"'))
+    assert f"({where})" in p.message
     assert "'name' appears twice" in p.message
 
 
@@ -170,14 +181,18 @@ def test_duplicate_keys_give_the_line_and_column_of_the_second(scenario_doc: Doc
     lines = text.splitlines()
     line = next(i for i, ln in enumerate(lines, 1) if '"capacity": 41' in ln)
     column = lines[line - 1].index('"capacity": 41') + 1
-    assert p.path == f"line {line}, column {column}"
-    assert p.message == "the key 'capacity' appears twice in one object; keep one"
+    assert p.path == "services[1]"
+    assert p.message == (
+        f"the key 'capacity' appears twice in one object (line {line}, column {column}); keep one"
+    )
 
 
 def test_duplicate_keys_written_differently_are_found(scenario_doc: Doc) -> None:
     text = json.dumps(scenario_doc).replace('"seed": 12345', '"seed": 1, "s\\u0065ed": 2')
     p = only_problem(text_problems(text))
-    assert p.path == line_column(text, text.index('"s\\u0065ed"'))
+    assert p.path == "run"
+    where = line_column(text, text.index('"s\\u0065ed"'))
+    assert f"({where})" in p.message
     assert "'seed' appears twice" in p.message
 
 
@@ -638,10 +653,10 @@ def test_cross_field_problems_are_reported_with_structural_ones(scenario_doc: Do
     scenario_doc["policies"][0]["changes"][1]["service"] = "ghost"
     scenario_doc["variants"][2]["policies"][1] = "missing_policy"
     assert [str(p) for p in problems_of(scenario_doc)] == [
-        "services[0].capacity: must be a whole number ≥ 1",
-        "services[1].routes[0].to: no service has id 'nowhere'",
-        "policies[0].changes[1].service: no service has id 'ghost'",
-        "variants[2].policies[1]: no policy has id 'missing_policy'",
+        "services[0] “GP practices”: capacity must be a whole number ≥ 1",
+        "services[1] “Acute hospital beds”: routes[0].to: no service has id 'nowhere'",
+        "policies[0] “Discharge to assess”: changes[1].service: no service has id 'ghost'",
+        "variants[2] “Both”: policies[1]: no policy has id 'missing_policy'",
     ]
 
 
@@ -952,7 +967,7 @@ def test_error_names_the_file(tmp_path: Path, scenario_doc: Doc) -> None:
         load_scenario(path)
     assert info.value.source == str(path)
     assert str(info.value).startswith(f"{path}: 1 problem found:")
-    assert "services[0].capacity: must be a whole number ≥ 1" in str(info.value)
+    assert "services[0] “GP practices”: capacity must be a whole number ≥ 1" in str(info.value)
 
 
 def test_load_valid_file(tmp_path: Path, scenario_doc: Doc) -> None:

@@ -17,6 +17,7 @@ from mission_desktop.model.io import (
     save_scenario,
     scenario_from_dict,
 )
+from mission_desktop.model.text import BIDI_CONTROLS
 
 Doc = dict[str, Any]
 
@@ -137,7 +138,19 @@ def test_written_file_is_plain_json(scenario_doc: Doc) -> None:
 # --------------------------------------------------------------------------- property test
 
 ids = st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True)
-names = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=20)
+#: names hold no invisible character (control, format, line or paragraph separator)
+names = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Zl", "Zp")),
+    min_size=1,
+    max_size=20,
+)
+#: descriptions may hold newlines and tabs, but no other control or bidi control character
+BIDI = "".join(sorted(BIDI_CONTROLS))
+descriptions = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters=BIDI)
+    | st.sampled_from("\n\t\r"),
+    max_size=50,
+)
 non_neg = st.floats(min_value=0, max_value=1e6, allow_nan=False, allow_infinity=False)
 positive = st.floats(min_value=1e-6, max_value=1e6, allow_nan=False, allow_infinity=False)
 whole_or_float = st.one_of(st.integers(0, 1000), non_neg)
@@ -166,7 +179,7 @@ def distributions(draw: st.DrawFn) -> Doc:
         low, mode, high = sorted(draw(st.lists(non_neg, min_size=3, max_size=3)))
         d = {"dist": kind, "low": low, "mode": mode, "high": high}
     elif kind in ("lognormal", "gamma"):
-        d = {"dist": kind, "mean": draw(positive), "sd": draw(non_neg)}
+        d = {"dist": kind, "mean": draw(positive), "sd": draw(st.just(0) | positive)}  # 0 or ≥ 1e-9
     else:
         d = {"dist": kind, "values": draw(st.lists(whole_or_float, min_size=1, max_size=5))}
     if draw(st.booleans()) and draw(st.booleans()):
@@ -231,7 +244,7 @@ def valid_scenarios(draw: st.DrawFn) -> Doc:
         c: Doc = {"id": cid, "name": draw(names), "arrivals": {"rate": draw(non_neg)}}
         if draw(st.booleans()):
             c["arrivals"]["profile"] = {
-                "period": draw(positive),
+                "period": draw(st.floats(min_value=1, max_value=1e6)),  # ≤ 1e7 slices a run
                 "multipliers": draw(st.lists(whole_or_float, min_size=1, max_size=7)),
             }
         if draw(st.booleans()):
@@ -322,7 +335,7 @@ def valid_scenarios(draw: st.DrawFn) -> Doc:
     if draw(st.booleans()):
         doc["time_unit"] = draw(st.sampled_from(["minute", "hour", "day", "week"]))
     if draw(st.booleans()):
-        doc["description"] = draw(st.text(max_size=50))
+        doc["description"] = draw(descriptions)
     if policies:
         doc["policies"] = policies
         if draw(st.booleans()):

@@ -69,7 +69,9 @@ def test_overload_warning_names_the_service_and_the_period():
     }
     s = scenario([relief])
     (baseline,) = overload_warnings(s, "baseline")
-    assert "'care' (Social care)" in baseline and "the whole run" in baseline
+    # names first, ids after: "“Baseline …” (baseline): “Social care” (care) is overloaded"
+    assert baseline.startswith("“Baseline (no policies)” (baseline): “Social care” (care) is")
+    assert "the whole run" in baseline
     assert "33.3 servers vs capacity 10.0" in baseline
     (relieved,) = overload_warnings(s, "more_care")
     assert "day 0 to 100" in relieved

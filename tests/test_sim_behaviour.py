@@ -438,7 +438,7 @@ def test_blocking_deadlock_is_detected_and_the_run_finishes():
     res = run_experiment(sc, replications=3, workers=1)
     deadlock = [w for w in res["warnings"] if "deadlock" in w]
     assert len(deadlock) == 1
-    assert "a, b" in deadlock[0] and "3 of 3" in deadlock[0]
+    assert "between “A” (a), “B” (b)" in deadlock[0] and "3 of 3" in deadlock[0]
     rep = simulate(sc)
     assert rep.deadlocks and rep.deadlocks[0].services == ("a", "b")
     assert rep.deadlocks[0].still_at_end
@@ -462,7 +462,7 @@ def test_overloaded_service_is_named_in_a_warning():
     res = run_experiment(sc, replications=1, workers=1)
     over = [w for w in res["warnings"] if "overloaded" in w]
     assert len(over) == 1
-    assert "'busy'" in over[0] and "'calm'" not in over[0]
+    assert "“Busy” (busy)" in over[0] and "calm" not in over[0].lower()
 
 
 # --------------------------------------------------------------------------- warm-up

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from .errors import Problem
 from .policies import PROBABILITY_SLACK, timeline_with_problems
 from .scenario import ID_PATTERN, LEVERS, Scenario
+from .typos import MAX_SUGGESTED, did_you_mean
 
 _ID = re.compile(ID_PATTERN)
 _ABSENT: Any = object()
@@ -89,7 +90,8 @@ def _resolve(
 ) -> None:
     """``value`` names an existing ``what`` (only well-formed ids against a known list)."""
     if known is not None and _is_id(value) and value not in known:
-        problems.append(Problem(path, f"no {what} has id '{value}'"))
+        hint = did_you_mean(value, known) if len(problems) < MAX_SUGGESTED else ""
+        problems.append(Problem(path, f"no {what} has id '{value}'{hint}"))
 
 
 def _check_routes(
@@ -220,9 +222,44 @@ def check_references(scenario: Scenario | Any) -> list[Problem]:
     return problems
 
 
+#: the most capacity steps or profile slices one service or cohort may pass through in a run
+MAX_CHANGES_PER_RUN = 10_000_000
+
+
+def _periods_too_short(scenario: Scenario) -> list[Problem]:
+    """A schedule or profile so short for the horizon that the engine would spend the run
+    changing capacity or rates (a period of 1e-9 over a year is 3.65e11 changes)."""
+    horizon = scenario.run.horizon
+    found: list[tuple[str, float, int, str, str]] = []  # path, period, pieces, what, changing
+    for i, s in enumerate(scenario.services):
+        if s.capacity_schedule is not None:
+            sch = s.capacity_schedule
+            path = f"services[{i}].capacity_schedule"
+            found.append((path, sch.period, len(sch.steps), "step", "capacity"))
+    for i, c in enumerate(scenario.cohorts):
+        if c.arrivals.profile is not None:
+            pr = c.arrivals.profile
+            path = f"cohorts[{i}].arrivals.profile"
+            found.append((path, pr.period, len(pr.multipliers), "slice", "rate"))
+    problems = []
+    for path, period, pieces, what, changes in found:
+        count = horizon / period * pieces
+        if count > MAX_CHANGES_PER_RUN:
+            problems.append(
+                Problem(
+                    f"{path}.period",
+                    f"is too short: with {pieces} {what}{'s' if pieces != 1 else ''} the "
+                    f"{changes} would change about {count:.2g} times over run.horizon "
+                    f"({horizon:g}); the most is {MAX_CHANGES_PER_RUN:,}. Lengthen the period "
+                    "(or shorten the horizon)",
+                )
+            )
+    return problems
+
+
 def check_scenario(scenario: Scenario) -> list[Problem]:
     """Every cross-field problem of a structurally valid scenario (empty list if none)."""
-    problems = check_references(scenario)
+    problems = check_references(scenario) + _periods_too_short(scenario)
     if problems:
         return problems  # the timelines below assume ids resolve
 

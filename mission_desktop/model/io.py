@@ -14,8 +14,6 @@ import copy
 import json
 import math
 import os
-import re
-import sys
 import types
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,9 +25,12 @@ from pydantic import BaseModel, ValidationError
 from . import jsonread
 from .checks import check_references, check_scenario
 from .checks_twin import check_twin
-from .errors import Problem, ScenarioError, format_path
+from .errors import Problem, ScenarioError, format_path, named
 from .jsonread import MAX_NESTING, parse_json, too_big_message
-from .scenario import DIST_NAMES, FORMAT, LEVERS, VERSION, Scenario
+from .places import in_document_order
+from .scenario import DIST_NAMES, FORMAT, LEVERS, MIN_POSITIVE, VERSION, Scenario
+from .text import hostile_values, layout_problems
+from .typos import UnknownKey, closest, unknown_key_problems
 
 
 def _v1_to_v2(doc: dict[str, Any]) -> dict[str, Any]:
@@ -129,7 +130,7 @@ def _num(value: Any) -> str:
         return str(value)
     if value.is_integer() and abs(value) < 1e15:
         return str(int(value))
-    return f"{value:g}"
+    return f"{value:g}".replace("e-0", "e-").replace("e+0", "e").replace("e+", "e")
 
 
 def _plural(n: Any, word: str) -> str:
@@ -153,6 +154,10 @@ def _describe(err: dict[str, Any], whole: bool = False, path_tail: Any = None) -
     """A sentence a civil servant can act on, for one pydantic error (no jargon)."""
     kind = err["type"]
     ctx = err.get("ctx") or {}
+    if kind == "greater_than_equal" and ctx.get("ge") == MIN_POSITIVE:
+        value = err.get("input")
+        tiny = isinstance(value, int | float) and value > 0
+        return f"must be at least {_num(MIN_POSITIVE)}" if tiny else "must be > 0"
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         return _bound(kind, ctx, whole, path_tail)
     if kind == "string_pattern_mismatch":
@@ -327,17 +332,18 @@ def _validation_problems(
 ) -> tuple[list[Problem], dict[tuple[Any, ...], tuple[Any, list[str]]]]:
     """Problems of one validation pass, and the unknown fields found (by their object's loc)."""
     placed = [(e, _place(tuple(e["loc"]))) for e in err.errors(include_url=False)]
-    placed = [(e, p) for e, p in placed if not _wrong_branch(p, doc)]
-    locs = [p.loc for _, p in placed]
+    # a lone surrogate is reported, wherever it is, by text.hostile_values
+    placed = [
+        (e, p) for e, p in placed if e["type"] != "string_unicode" and not _wrong_branch(p, doc)
+    ]
+    inner = {p.loc[:n] for _, p in placed for n in range(len(p.loc))}  # places holding others
     problems: list[Problem] = []
     unknown: dict[tuple[Any, ...], tuple[Any, list[str]]] = {}
     either: dict[str, list[str]] = {}  # path → messages of a value that is neither id nor list
     for e, place in placed:
         loc, kind, ctx = place.loc, e["type"], e.get("ctx") or {}
         # "should have at least 1 item after validation" only echoes failures inside the list
-        if kind == "too_short" and any(
-            len(other) > len(loc) and other[: len(loc)] == loc for other in locs
-        ):
+        if kind == "too_short" and loc in inner:
             continue
         model, keys = _unknown_keys(e, place, doc)
         if keys:
@@ -348,10 +354,18 @@ def _validation_problems(
             options = ", ".join(
                 repr(o) for o in {"dist": DIST_NAMES, "lever": LEVERS}.get(field, ())
             )
+            names = {"dist": DIST_NAMES, "lever": LEVERS}.get(field, ())
             if kind == "union_tag_invalid":
-                message = f"must be one of {options} (not {ctx.get('tag')!r})"
+                tag = str(ctx.get("tag"))
+                meant = closest(tag, names)
+                hint = f"; did you mean '{meant}'?" if meant else ""
+                message = f"must be one of {options} (not {tag!r}{hint})"
             else:
-                message = f"is required: one of {options}"
+                value = _at(doc, loc)
+                keys = [k for k in value if isinstance(k, str)] if isinstance(value, dict) else []
+                meant = next((k for k in keys if closest(k, (field,))), None)
+                hint = f" (is '{meant}' a misspelling of '{field}'?)" if meant else ""
+                message = f"is required: one of {options}{hint}"
             problems.append(Problem(format_path(loc + (field,)), message))
             continue
         whole = place.type is not None and _unwrap(place.type) is int
@@ -371,62 +385,25 @@ def _validate(doc: dict[str, Any]) -> tuple[Scenario | None, list[Problem]]:
     """Validate without mutating ``doc``. A misspelt field stops its object's validation, so
     each round drops the unknown fields found (from a copy) and validates again: every
     problem of the file is reported at once."""
-    unknown_problems: list[Problem] = []
+    unknown_keys: list[UnknownKey] = []
     work: Any = doc
     for _ in range(MAX_NESTING + 2):
         try:
-            return Scenario.model_validate(work), unknown_problems
+            scenario = Scenario.model_validate(work)
+            return scenario, unknown_key_problems(unknown_keys, [])
         except ValidationError as e:
             problems, unknown = _validation_problems(e, work)
         if not unknown:
-            return None, unknown_problems + problems
+            return None, unknown_key_problems(unknown_keys, problems)
         if work is doc:
             work = copy.deepcopy(doc)
         for loc, (model, keys) in unknown.items():
             obj = _at(work, loc)
-            allowed = ", ".join(model.model_fields)
+            allowed = tuple(model.model_fields)
             for key in keys:
-                unknown_problems.append(
-                    Problem(
-                        format_path(loc + (key,)),
-                        f"unknown field: check the spelling (allowed here: {allowed}), "
-                        "or put your own data under a key starting with x_",
-                    )
-                )
+                unknown_keys.append(UnknownKey(loc, key, allowed))
                 del obj[key]
-    return None, unknown_problems  # pragma: no cover - nesting is limited by the parser
-
-
-_PATH_PART = re.compile(r"\[(\d+)\]|\.?([^.\[]+)")
-
-
-def _document_position(path: str, doc: Any) -> tuple[int, ...]:
-    """Where ``path`` is in ``doc``, as a sortable key: each step's index in its list or
-    object; a place that is not in the document (a missing field) after those that are."""
-    if path == "(file)" or path.startswith("line "):
-        return (-1,)
-    key: list[int] = []
-    node: Any = doc
-    for m in _PATH_PART.finditer(path):
-        index, name = m.groups()
-        part: Any = int(index) if index is not None else name
-        if isinstance(node, dict) and part in node:
-            key.append(list(node).index(part))
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            key.append(part)
-            node = node[part]
-        else:
-            key.append(sys.maxsize)
-            node = _MISSING
-    return tuple(key)
-
-
-def _in_document_order(problems: list[Problem], doc: Any) -> list[Problem]:
-    """Problems without repeats, in the order their places appear in the file (a sorting
-    that is stable: problems at one place keep the order they were found in)."""
-    unique = list(dict.fromkeys(problems))
-    return sorted(unique, key=lambda p: _document_position(p.path, doc))
+    return None, unknown_key_problems(unknown_keys, [])  # pragma: no cover - nesting is limited
 
 
 def scenario_from_dict(doc: Any, source: str | None = None) -> Scenario:
@@ -455,12 +432,13 @@ def scenario_from_dict(doc: Any, source: str | None = None) -> Scenario:
     except ScenarioError as e:
         raise ScenarioError(e.problems, source) from None
     scenario, problems = _validate(doc)
+    problems = hostile_values(doc) + layout_problems(doc) + problems
     if scenario is not None:
         problems = problems + check_scenario(scenario) + check_twin(scenario)
     else:  # what can be read of a broken file is checked too: every problem at once
         problems = problems + check_references(doc) + check_twin(doc)
     if problems or scenario is None:
-        raise ScenarioError(_in_document_order(problems, doc), source)
+        raise ScenarioError(named(in_document_order(problems, doc), doc), source)
     return scenario
 
 
@@ -469,7 +447,9 @@ def loads_scenario(data: bytes | str, source: str | None = None) -> Scenario:
         doc = parse_json(data)
     except ScenarioError as e:
         raise ScenarioError(e.problems, source) from None
-    return scenario_from_dict(doc, source)
+    scenario = scenario_from_dict(doc, source)
+    checked_text(scenario, source)  # what it becomes must be readable again
+    return scenario
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -578,11 +558,21 @@ def dumps_scenario(scenario: Scenario) -> str:
     return "".join(out)
 
 
+def checked_text(scenario: Scenario, source: str | None = None) -> str:
+    """The canonical text, refused (:class:`ScenarioError`) when it is larger than a file
+    may be: what is written or stored can always be read again."""
+    text = dumps_scenario(scenario)
+    problem = jsonread.written_size_problem(text)
+    if problem is not None:
+        raise ScenarioError([problem], source)
+    return text
+
+
 def save_scenario(scenario: Scenario, path: str | Path) -> None:
     """Write atomically: a crash mid-write never leaves a half-written file."""
     p = Path(path)
     tmp = p.with_name(p.name + ".tmp")
-    data = dumps_scenario(scenario).encode("utf-8")
+    data = checked_text(scenario, str(p)).encode("utf-8")
     with tmp.open("wb") as fh:
         fh.write(data)
         fh.flush()

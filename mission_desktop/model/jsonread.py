@@ -8,7 +8,7 @@ import re
 import sys
 from typing import Any
 
-from .errors import Problem, ScenarioError
+from .errors import Problem, ScenarioError, format_path, named, visible
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_NESTING = 64
@@ -77,54 +77,78 @@ def _line_column(text: str, pos: int) -> str:
     return f"line {line}, column {column}"
 
 
-def _refused_place(text: str, kind: str) -> tuple[int, str] | None:
-    """Where the parser's first refusal of ``kind`` is: the position and the token there
-    (for a duplicate key, the key's second appearance and the key). The parser gives no
-    position for these, so the text is scanned again (only ever after a refusal)."""
-    frames: list[tuple[set[str], list[bool]] | None] = []  # per open object: keys, want key
+def _refused_place(text: str, kind: str) -> tuple[int, str, tuple[Any, ...]] | None:
+    """Where the parser's first refusal of ``kind`` is: the position, the token there (for
+    a duplicate key, the key's second appearance and the key) and the path of the field it
+    is in. The parser gives no position for these, so the text is scanned again (only ever
+    after a refusal)."""
+    # per open container: [keys seen, want a key, current key] or [None, index]
+    frames: list[list[Any]] = []
+
+    def path() -> tuple[Any, ...]:
+        return tuple(f[2] if f[0] is not None else f[1] for f in frames)
+
     for m in _TOKEN.finditer(text):
         token = m.group()
+        top = frames[-1] if frames else None
         if kind == "constant" and token in ("NaN", "Infinity", "-Infinity"):
-            return m.start(), token
+            return m.start(), token, path()
         if kind == "digits" and token.lstrip("-").isdigit():
             if len(token.lstrip("-")) > _max_digits():
-                return m.start(), token
-        if kind != "duplicate":
-            continue
-        top = frames[-1] if frames else None
+                return m.start(), token, path()
         if token == "{":
-            frames.append((set(), [True]))
+            frames.append([set(), True, None])
         elif token == "[":
-            frames.append(None)
+            frames.append([None, 0])
         elif token in "]}":
             if frames:
                 frames.pop()
-        elif top is not None:
-            keys, want_key = top
-            if token == ",":
-                want_key[0] = True
-            elif token.startswith('"') and want_key[0]:
-                want_key[0] = False
-                key = json.loads(token)
-                if key in keys:
-                    return m.start(), key
-                keys.add(key)
+        elif top is None:
+            continue
+        elif token == ",":
+            if top[0] is None:
+                top[1] += 1
+            else:
+                top[1] = True
+        elif token.startswith('"') and top[0] is not None and top[1]:
+            top[1] = False
+            key = json.loads(token)
+            top[2] = key
+            if kind == "duplicate" and key in top[0]:
+                return m.start(), key, path()
+            top[0].add(key)
     return None
+
+
+def _field(loc: tuple[Any, ...], text: str, where: str) -> Problem:
+    """A problem at ``loc`` naming what the file's own names say is there."""
+    try:  # read leniently (NaN and repeats allowed), only to find the names
+        doc = json.loads(text)
+    except (ValueError, RecursionError):
+        doc = None
+    return named([Problem(format_path(loc), where)], doc)[0]
 
 
 def _refusal(text: str, refused: _Refused) -> Problem:
     place = _refused_place(text, refused.kind)
     where = _line_column(text, place[0]) if place else "(file)"
     value = place[1] if place else refused.value
+    loc = place[2] if place else ()
     if refused.kind == "constant":
-        return Problem(where, f"{value} is not a number JSON allows; write a finite number")
-    if refused.kind == "duplicate":
-        return Problem(where, f"the key '{value}' appears twice in one object; keep one")
-    return Problem(
-        where,
-        f"this number is {len(value.lstrip('-'))} digits long; "
-        f"a number may have at most {_max_digits()} digits",
-    )
+        message = f"{value} is not a number JSON allows ({where}); write a finite number"
+    elif refused.kind == "duplicate":
+        loc = loc[:-1]
+        message = f"the key '{visible(value)}' appears twice in one object ({where}); keep one"
+    else:
+        return Problem(
+            where,
+            f"this number is {len(value.lstrip('-'))} digits long; "
+            f"a number may have at most {_max_digits()} digits",
+        )
+    if not loc:
+        return Problem(where, message.replace(f" ({where})", ""))
+    problem = _field(loc, text, message)
+    return problem
 
 
 def _size(n: int) -> str:
@@ -135,10 +159,29 @@ def _size(n: int) -> str:
     return f"{n} bytes"
 
 
+def _precise(n: int) -> str:
+    """``20.3 MB (21,288,960 bytes)``: rounded for reading, exact for comparing."""
+    return f"{_size(n)} ({n:,} bytes)" if n >= 1024 else _size(n)
+
+
 def too_big_message(n: int) -> str:
     return (
-        f"is {_size(n)}; a scenario file may be at most {_size(MAX_FILE_BYTES)} "
+        f"is {_precise(n)}; the limit is {_precise(MAX_FILE_BYTES)} "
         "(is this really a scenario file?)"
+    )
+
+
+def written_size_problem(text: str) -> Problem | None:
+    """The one limit holds for what a scenario becomes as well as for the file it came from:
+    its canonical text (indented, so larger than a compact file) must fit too."""
+    n = len(text.encode("utf-8", "surrogatepass"))
+    if n <= MAX_FILE_BYTES:
+        return None
+    return Problem(
+        "(file)",
+        f"would be {_precise(n)} when written out (two-space indented, as Mission Desktop "
+        f"saves it); the limit is {_precise(MAX_FILE_BYTES)}. Make the scenario smaller, "
+        "e.g. shorten its empirical value lists",
     )
 
 

@@ -16,6 +16,8 @@ from types import MappingProxyType
 
 from .errors import Problem, ScenarioError
 from .scenario import (
+    MAX_CAPACITY,
+    MAX_VALUE,
     ArrivalRateChange,
     CapacityChange,
     CapacitySchedule,
@@ -153,6 +155,14 @@ def _apply_policy(
                 )
                 continue
             new_cap = _round_capacity(_apply(op, value, sp.capacity))
+            if new_cap > MAX_CAPACITY:
+                problems.append(
+                    Problem(
+                        where,
+                        f"capacity would become {new_cap:,}; it may be at most {MAX_CAPACITY:,}",
+                    )
+                )
+                new_cap = MAX_CAPACITY
             if new_cap < 1:
                 problems.append(
                     Problem(
@@ -168,6 +178,15 @@ def _apply_policy(
                     steps = []
                     for offset, cap in schedule.steps:
                         c = _round_capacity(_apply(op, value, cap))
+                        if c > MAX_CAPACITY:
+                            problems.append(
+                                Problem(
+                                    where,
+                                    f"a scheduled capacity would become {c:,}; it may be at "
+                                    f"most {MAX_CAPACITY:,}",
+                                )
+                            )
+                            c = MAX_CAPACITY
                         if c < 0:
                             problems.append(
                                 Problem(
@@ -190,6 +209,15 @@ def _apply_policy(
                 )
                 continue
             new_limit = _round_capacity(_apply(op, value, sp.queue_limit or 0))
+            if new_limit > MAX_VALUE:
+                problems.append(
+                    Problem(
+                        where,
+                        f"queue_limit would become {new_limit:,}; it may be at most "
+                        f"{int(MAX_VALUE):,}",
+                    )
+                )
+                new_limit = int(MAX_VALUE)
             if new_limit < 0:
                 problems.append(
                     Problem(where, f"queue_limit would become {new_limit}; it must stay ≥ 0")

@@ -14,13 +14,25 @@ from pydantic import Field, field_validator, model_validator
 
 from .base import (  # noqa: F401 - the number and id types are part of this module's names
     _NUMBER,
+    _PLAIN_DESCRIPTION,
+    _PLAIN_NAME,
     _WHOLE,
     ID_PATTERN,
+    MAX_CAPACITY,
+    MAX_MONEY,
+    MAX_MULTIPLIER,
+    MAX_PRIORITY,
+    MAX_VALUE,
+    MIN_POSITIVE,
     Id,
+    Money,
+    Multiplier,
+    Name,
     NonNeg,
     Number,
     Positive,
     Probability,
+    Spread,
     Whole,
     _Frozen,
 )
@@ -129,7 +141,7 @@ class Triangular(_Dist):
 class Lognormal(_Dist):
     dist: Literal["lognormal"]
     mean: Positive
-    sd: NonNeg
+    sd: Spread
     min: Bound = None
     max: Bound = None
 
@@ -141,7 +153,7 @@ class Lognormal(_Dist):
 class Gamma(_Dist):
     dist: Literal["gamma"]
     mean: Positive
-    sd: NonNeg
+    sd: Spread
     min: Bound = None
     max: Bound = None
 
@@ -244,7 +256,8 @@ class Route(_Frozen):
 class CapacitySchedule(_Frozen):
     period: Positive
     steps: Annotated[
-        tuple[tuple[NonNeg, Annotated[int, Field(ge=0), _WHOLE]], ...], Field(min_length=1)
+        tuple[tuple[NonNeg, Annotated[int, Field(ge=0, le=MAX_CAPACITY), _WHOLE]], ...],
+        Field(min_length=1),
     ]
 
     @model_validator(mode="after")
@@ -275,8 +288,8 @@ class CapacitySchedule(_Frozen):
 
 
 class ServiceCost(_Frozen):
-    per_server_per_time: NonNeg = 0
-    per_case: NonNeg = 0
+    per_server_per_time: Money = 0
+    per_case: Money = 0
 
 
 class Target(_Frozen):
@@ -301,14 +314,14 @@ class InitialPeople(_Frozen):
 
 class Service(_Frozen):
     id: Id
-    name: Annotated[str, Field(min_length=1, max_length=200)]
-    department: Annotated[str, Field(max_length=200)] = ""
-    capacity: Annotated[int, Field(ge=1, le=1_000_000), _WHOLE] | None
+    name: Name
+    department: Annotated[str, Field(max_length=200), _PLAIN_NAME] = ""
+    capacity: Annotated[int, Field(ge=1, le=MAX_CAPACITY), _WHOLE] | None
     capacity_schedule: CapacitySchedule | None = None
     service_time: Distribution
     patience: Distribution | None = None
     abandon_to: Id | None = None
-    queue_limit: Annotated[int, Field(ge=0), _WHOLE] | None = None
+    queue_limit: Annotated[int, Field(ge=0, le=int(MAX_VALUE)), _WHOLE] | None = None
     discipline: Literal["fifo", "priority"] = "fifo"
     cost: ServiceCost = ServiceCost()
     target: Target | None = None
@@ -322,7 +335,7 @@ class Service(_Frozen):
 
 class ArrivalProfile(_Frozen):
     period: Positive
-    multipliers: Annotated[tuple[NonNeg, ...], Field(min_length=1, max_length=10_000)]
+    multipliers: Annotated[tuple[Multiplier, ...], Field(min_length=1, max_length=10_000)]
 
     @property
     def mean_multiplier(self) -> float:
@@ -337,8 +350,8 @@ class Arrivals(_Frozen):
 
 class Cohort(_Frozen):
     id: Id
-    name: Annotated[str, Field(min_length=1, max_length=200)]
-    priority: Whole = 0
+    name: Name
+    priority: Annotated[int, Field(ge=-MAX_PRIORITY, le=MAX_PRIORITY), _WHOLE] = 0
     arrivals: Arrivals
     entry: Id | tuple[Route, ...]
     routes: dict[Id, tuple[Route, ...]] = Field(default_factory=dict)
@@ -364,9 +377,9 @@ class Cohort(_Frozen):
 
 
 class _Change(_Frozen):
-    set: Number | None = None
-    add: Number | None = None
-    multiply: Annotated[float, Field(ge=0), _NUMBER] | None = None
+    set: Annotated[float, Field(ge=-MAX_VALUE, le=MAX_VALUE), _NUMBER] | None = None
+    add: Annotated[float, Field(ge=-MAX_VALUE, le=MAX_VALUE), _NUMBER] | None = None
+    multiply: Annotated[float, Field(ge=0, le=MAX_MULTIPLIER), _NUMBER] | None = None
 
     @model_validator(mode="after")
     def _one_operation(self) -> _Change:
@@ -398,7 +411,7 @@ class QueueLimitChange(_Change):
 
 
 class _MultiplyOnly(_Frozen):
-    multiply: Annotated[float, Field(gt=0, allow_inf_nan=False), _NUMBER]
+    multiply: Annotated[float, Field(gt=0, le=MAX_MULTIPLIER, allow_inf_nan=False), _NUMBER]
 
 
 class ServiceTimeChange(_MultiplyOnly):
@@ -437,14 +450,14 @@ LEVERS = ("capacity", "queue_limit", "service_time", "patience", "arrival_rate",
 
 
 class PolicyCost(_Frozen):
-    one_off: NonNeg = 0
-    per_time: NonNeg = 0
+    one_off: Money = 0
+    per_time: Money = 0
 
 
 class Policy(_Frozen):
     id: Id
-    name: Annotated[str, Field(min_length=1, max_length=200)]
-    description: str = ""
+    name: Name
+    description: Annotated[str, _PLAIN_DESCRIPTION] = ""
     start: NonNeg = 0
     cost: PolicyCost = PolicyCost()
     changes: Annotated[tuple[Change, ...], Field(min_length=1)]
@@ -452,7 +465,7 @@ class Policy(_Frozen):
 
 class Variant(_Frozen):
     id: Id
-    name: Annotated[str, Field(min_length=1, max_length=200)]
+    name: Name
     policies: tuple[Id, ...] = ()
 
 
@@ -462,8 +475,8 @@ class Variant(_Frozen):
 class Scenario(_Frozen):
     format: Literal["mission-desktop/scenario"]
     version: Annotated[Literal[2], _WHOLE]
-    name: Annotated[str, Field(min_length=1, max_length=200)]
-    description: Annotated[str, Field(max_length=100_000)] = ""
+    name: Name
+    description: Annotated[str, Field(max_length=100_000), _PLAIN_DESCRIPTION] = ""
     time_unit: Literal["minute", "hour", "day", "week"] = "day"
     run: RunSettings
     services: Annotated[tuple[Service, ...], Field(min_length=1, max_length=500)]

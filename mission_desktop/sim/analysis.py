@@ -72,6 +72,23 @@ def phase_loads(scenario: Scenario, phase: Phase) -> list[ServiceLoad]:
     return out
 
 
+def variant_label(scenario: Scenario, variant_id: str) -> str:
+    """A variant in warnings: by its name, with its id (``“Discharge to assess” (d2a)``)."""
+    try:
+        name = scenario.variant(variant_id).name
+    except KeyError:
+        return f"'{variant_id}'"
+    return f"“{name}” ({variant_id})"
+
+
+def service_label(scenario: Scenario, service_id: str) -> str:
+    """A service in warnings: by its name, with its id (``“Acute beds” (hospital)``)."""
+    try:
+        return f"“{scenario.service(service_id).name}” ({service_id})"
+    except KeyError:
+        return f"'{service_id}'"
+
+
 def overload_warnings(scenario: Scenario, variant_id: str) -> list[str]:
     """Plain-words warnings for services whose offered load reaches their capacity, saying
     when (a policy may relieve or cause the overload part-way through the run)."""
@@ -89,7 +106,7 @@ def overload_warnings(scenario: Scenario, variant_id: str) -> list[str]:
     for service in scenario.services:
         if service.id not in spans:
             continue
-        where = f"{variant_id}: service '{service.id}' ({service.name})"
+        where = f"{variant_label(scenario, variant_id)}: {service_label(scenario, service.id)}"
         worst = max(spans[service.id], key=lambda s: s[2].offered_load / s[2].capacity)[2]
         if not np.isfinite(worst.offered_load):
             warnings.append(
@@ -152,7 +169,7 @@ def run_size_problems(scenario: Scenario, variant_ids: list[str]) -> list[str]:
             continue
         amount = f"about {size:.2g}" if np.isfinite(size) else "an unbounded number of"
         problems.append(
-            f"variant '{vid}' would simulate {amount} events in each replication (the most "
+            f"variant {variant_label(scenario, vid)} would simulate {amount} events in each replication (the most "
             f"this app attempts is {MAX_EVENTS_PER_REPLICATION:,}); shorten run.horizon, "
             "or check the arrival rates and routes for a mistake"
         )

@@ -21,7 +21,7 @@ from ..model import ScenarioError, scenario_from_dict, scenario_to_dict
 from ..model.errors import Problem
 from ..model.io import dumps_scenario, loads_scenario
 from ..model.scenario import Scenario
-from .analysis import overload_warnings, run_size_problems
+from .analysis import overload_warnings, run_size_problems, service_label, variant_label
 from .engine import ReplicationSummary, Simulation
 from .figures import add_figures, figure, names, provenance, t_quantile_975
 from .figures import paired as _paired
@@ -301,7 +301,8 @@ def run_experiment(
                 counts.setdefault(d.services, []).append(d.since)
         for services, sinces in counts.items():
             warnings.append(
-                f"{v}: blocking deadlock between {', '.join(services)} (each waits for a place in "
+                f"{variant_label(scenario, v)}: blocking deadlock between "
+                f"{', '.join(service_label(scenario, s) for s in services)} (each waits for a place in "
                 f"the next) in {len(sinces)} of {n} replications, first at {scenario.time_unit} "
                 f"{min(sinces):.1f}; raise a queue limit or capacity to break the cycle"
             )

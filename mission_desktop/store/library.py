@@ -40,6 +40,7 @@ from mission_desktop.model import (
     scenario_from_dict,
     scenario_to_dict,
 )
+from mission_desktop.model.io import checked_text
 
 from .errors import (
     ScenarioNotFound,
@@ -143,6 +144,14 @@ def _guarded(method: Callable[Concatenate[Library, P], R]) -> Callable[Concatena
             raise describe_os_error(e, self.path) from e
 
     return wrapper
+
+
+def _content(scenario: Scenario) -> str:
+    """The text stored for ``scenario``: refused when too large to be read back."""
+    try:
+        return checked_text(scenario)
+    except ScenarioError as e:
+        raise StoreError(f"“{scenario.name}” cannot be stored: it {e.problems[0].message}") from None
 
 
 def _sha256(text: str) -> str:
@@ -290,7 +299,7 @@ class Library:
     ) -> ScenarioRecord:
         """Add a new scenario with ``scenario`` as its revision 1."""
         _check_kind(kind)
-        content = dumps_scenario(scenario)
+        content = _content(scenario)
         with self._write() as conn:
             scenario_id = self._insert_scenario(conn, scenario, content, kind, message)
         return self.get_scenario(scenario_id)
@@ -395,7 +404,7 @@ class Library:
         message: str,
     ) -> RevisionRecord:
         """Inside a write: add a revision unless identical to the current one; clear the draft."""
-        content = dumps_scenario(scenario)
+        content = _content(scenario)
         sha = _sha256(content)
         row = self._scenario_row(scenario_id)
         if row["current_sha256"] == sha:
@@ -528,7 +537,7 @@ class Library:
     def save_draft(self, scenario_id: int, scenario: Scenario) -> None:
         """Autosave unsaved edits (one draft per scenario, overwritten each time). The draft
         survives a crash and is cleared by the next save."""
-        content = dumps_scenario(scenario)
+        content = _content(scenario)
         with self._write() as conn:
             self._scenario_row(scenario_id)
             self._upsert_draft(conn, scenario_id, content)
