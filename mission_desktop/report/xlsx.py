@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
+from .files import write_file
 from .tables import CSV_COLUMNS, iter_rows, verdict
 
 
@@ -49,6 +51,6 @@ def write_xlsx(results: dict[str, Any], path: str | Path) -> None:
     for sheet in (ws, diff):
         for col, width in zip("ABCDEFGH", (14, 10, 22, 22, 14, 14, 14, 20), strict=False):
             sheet.column_dimensions[col].width = width
-    tmp = Path(path).with_name(Path(path).name + ".tmp")
-    wb.save(tmp)
-    tmp.replace(path)
+    buf = io.BytesIO()
+    wb.save(buf)
+    write_file(path, buf.getvalue())
