@@ -24,6 +24,7 @@ from ..model.io import dumps_scenario, loads_scenario
 from ..model.scenario import Scenario
 from .analysis import overload_warnings, run_size_problems
 from .engine import ReplicationSummary, Simulation
+from .lifeline import watch_parent
 
 RESULTS_FORMAT = "mission-desktop/results"
 RESULTS_VERSION = 1
@@ -110,8 +111,9 @@ def _summarise(reps: list[ReplicationSummary], reference: list[ReplicationSummar
 _WORKER_SCENARIO: Scenario | None = None
 
 
-def _init_worker(text: str) -> None:
+def _init_worker(text: str, owner: int | None = None) -> None:
     global _WORKER_SCENARIO
+    watch_parent(owner)  # ends this worker if the process running the experiment dies
     _WORKER_SCENARIO = loads_scenario(text)
 
 
@@ -184,7 +186,7 @@ def run_replications(
         max_workers=workers,
         mp_context=_pool_context(),
         initializer=_init_worker,
-        initargs=(text,),
+        initargs=(text, os.getpid()),
     ) as pool:
         futures = {pool.submit(_run_task, task): task for task in tasks}
         pending = set(futures)
