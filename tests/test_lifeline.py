@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from mission_desktop.sim.lifeline import ORPHANED
+from mission_desktop.sim.runsize import cores
 
 linux_only = pytest.mark.skipif(
     not os.path.isdir("/proc/self"), reason="finds descendants through /proc"
@@ -86,11 +87,11 @@ def _kill_parent_and_check_children_end(proc: subprocess.Popen, want_depth: int)
         deadline = time.monotonic() + GUARD
         while time.monotonic() < deadline and proc.poll() is None:
             family = _descendants(proc.pid)
-            if sum(1 for d in family.values() if d >= want_depth) >= 2:
+            if any(d >= want_depth for d in family.values()):
                 break
             time.sleep(0.2)
         assert proc.poll() is None, proc.communicate()
-        assert sum(1 for d in family.values() if d >= want_depth) >= 2, family
+        assert any(d >= want_depth for d in family.values()), family
         time.sleep(1.0)  # the workers are computing now
         family.update(_descendants(proc.pid))
         proc.send_signal(signal.SIGKILL)
@@ -109,7 +110,11 @@ def _kill_parent_and_check_children_end(proc: subprocess.Popen, want_depth: int)
                 os.kill(pid, signal.SIGKILL)
 
 
+needs_two_cores = pytest.mark.skipif(cores() < 2, reason="one core: no worker processes")
+
+
 @linux_only
+@needs_two_cores
 def test_kill_9_of_the_cli_ends_its_workers(tmp_path):
     path = tmp_path / "long.mission.json"
     path.write_text(json.dumps(LONG))
@@ -123,6 +128,7 @@ def test_kill_9_of_the_cli_ends_its_workers(tmp_path):
 
 
 @linux_only
+@needs_two_cores
 def test_kill_9_of_the_app_ends_its_run_process_and_that_ones_workers(tmp_path):
     path = tmp_path / "long.mission.json"
     path.write_text(json.dumps(LONG))

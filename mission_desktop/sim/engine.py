@@ -281,6 +281,13 @@ class Simulation:
                 if not segments or segments[-1][1] != rate:
                     segments.append((ph.start, rate))
             self._rate_segments.append(segments)
+        # cohorts that can never arrive (every rate or every profile multiplier 0): their
+        # arrival search would otherwise walk every profile slice up to the horizon
+        self._silent = [
+            all(rate <= 0 for _, rate in segments)
+            or (c.arrivals.profile is not None and not any(c.arrivals.profile.multipliers))
+            for c, segments in zip(scenario.cohorts, self._rate_segments, strict=True)
+        ]
         self._apply_phase(self.phases[0], initial=True)
         for ph in self.phases[1:]:
             if ph.start < self.horizon:
@@ -391,6 +398,8 @@ class Simulation:
         # leaves the cohort alone must not change its arrival times, even by rounding (CRN)
         segments = self._rate_segments[cohort_index]
         horizon = self.horizon
+        if self._silent[cohort_index]:
+            return INF
         if profile is None and len(segments) == 1:  # constant rate: the loop below, unrolled
             rate = segments[0][1]
             if t < horizon and rate > 0 and rate * (horizon - t) >= e:

@@ -22,9 +22,10 @@ from ..model import ScenarioError, scenario_from_dict, scenario_to_dict
 from ..model.errors import Problem
 from ..model.io import dumps_scenario, loads_scenario
 from ..model.scenario import Scenario
-from .analysis import overload_warnings, run_size_problems
+from .analysis import overload_warnings
 from .engine import ReplicationSummary, Simulation
 from .lifeline import watch_parent
+from .runsize import run_size_problems, worker_count
 
 RESULTS_FORMAT = "mission-desktop/results"
 RESULTS_VERSION = 1
@@ -167,9 +168,8 @@ def run_replications(
 ) -> dict[tuple[str, int], ReplicationSummary]:
     """Run every (variant, replication) task; in worker processes when workers > 1."""
     total = len(tasks)
-    if workers is None:
-        workers = os.cpu_count() or 1
-    workers = max(1, min(workers, total))
+    # no more than the cores, the tasks, and what the free memory holds
+    workers, _ = worker_count(scenario, sorted({v for v, _ in tasks}), workers, total)
     done: dict[tuple[str, int], ReplicationSummary] = {}
     if progress:
         progress(0, total)
