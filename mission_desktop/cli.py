@@ -320,7 +320,13 @@ def cmd_run(args) -> int:
     from .model import ScenarioError
     from .report import write_csv, write_json, write_xlsx
     from .report.files import output_path_problems
-    from .sim import overload_warnings, run_experiment, with_run_settings
+    from .sim import (
+        overload_warnings,
+        run_experiment,
+        run_size_problems,
+        with_run_settings,
+        worker_count,
+    )
 
     outputs = _outputs(args)
     bad_outputs = output_path_problems(outputs, [args.file])
@@ -356,6 +362,11 @@ def cmd_run(args) -> int:
         for vid in chosen:
             for warning in overload_warnings(scenario, vid):
                 _say(f"warning: {printable(warning)}", err=True)
+        if not run_size_problems(scenario, chosen):
+            tasks = len(chosen) * scenario.run.replications
+            _, reason = worker_count(scenario, chosen, args.workers, tasks)
+            if reason:
+                _say(f"note: {reason}", err=True)
     progress = Progress(enabled=not args.quiet)
     try:
         results = run_experiment(

@@ -99,7 +99,8 @@ def phase_loads(scenario: Scenario, phase: Phase) -> list[ServiceLoad]:
             ServiceLoad(
                 service_id=s.id,
                 arrival_rate=float(flow[i]),
-                offered_load=float(flow[i] * mean_service) if flow[i] > 0 else 0.0,
+                # no arrivals, or no time spent: no load (even when the flow is unbounded)
+                offered_load=float(flow[i] * mean_service) if flow[i] > 0 < mean_service else 0.0,
                 capacity=cap,
             )
         )
