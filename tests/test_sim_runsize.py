@@ -306,3 +306,21 @@ def test_the_cli_says_when_memory_limits_the_workers(tmp_path, monkeypatch, caps
     err = capsys.readouterr().err
     assert "note: running 1 replication at a time, not 2" in err
     assert seen and seen[0][0] == 1  # and the experiment ran them one at a time
+
+
+def test_people_served_before_their_patience_ran_out_are_not_kept_in_memory():
+    import gc
+
+    from mission_desktop.sim.engine import Person, Simulation
+
+    patient = {"dist": "exponential", "mean": 1e9}  # timers that never fire in the run
+    s = build([svc("a", 2, 0.5, patience=patient)], [cohort(3.0)], horizon=2000)
+    sim = Simulation(s)
+    sim.run_until(1999)
+    gc.collect()
+    ours = sim.cohorts[0]
+    alive = sum(1 for o in gc.get_objects() if isinstance(o, Person) and o.cohort is ours)
+    st = sim.stations[0]
+    assert st.arrived_total > 5000
+    # only those still waiting or on a server (plus one arriving) are held
+    assert alive <= st.n_waiting + st.busy + 1

@@ -22,9 +22,9 @@ MAX_EVENTS_PER_REPLICATION = 20_000_000
 #: memory of one person in the system (measured with ru_maxrss on CPython 3.11: about 230
 #: bytes per person waiting — the Person, its queue entry, its floats)
 BYTES_PER_PERSON = 240
-#: a pending patience timer, with the person it keeps alive until it fires even when they
-#: have long been served (measured: 2 million timers of an overloaded service, 1.05 GB)
-BYTES_PER_PATIENCE = 400
+#: a patience timer, pending in the event queue until its time even after the person was
+#: served (measured: an overloaded service's 2 million timers and 1 million waiting, 0.67 GB)
+BYTES_PER_PATIENCE = 220
 #: per visit in the window: its wait, kept as a C double (array growth counted)
 BYTES_PER_VISIT = 12
 #: a worker process before it simulates anything (interpreter, numpy, scipy, scenario)
