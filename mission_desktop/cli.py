@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .report.text import printable
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -20,7 +21,7 @@ EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # usage errors: exit 2 with a short hint
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"{self.prog}: {message}\n")
+        sys.stderr.write(f"{self.prog}: {printable(message)}\n")
         raise SystemExit(EXIT_BAD_INPUT)
 
 
@@ -158,6 +159,27 @@ def _load(path: str):
     return load_scenario(path)
 
 
+def _say(text: str, err: bool = False) -> None:
+    """Print text that may hold file-derived parts (names, keys, paths, messages) with
+    every control character escaped: a hostile file cannot drive the terminal."""
+    print(printable(text, keep_newlines=True), file=sys.stderr if err else sys.stdout)
+
+
+def _problem_text(e, source: str) -> str:
+    from .model.errors import MAX_LISTED
+
+    """A ScenarioError as lines, each file-derived part escaped on its own (a line break
+    in a key cannot fake another line)."""
+    head = printable(e.source or source)
+    n = len(e.problems)
+    lines = [f"{head}: {n} problem{'s' if n != 1 else ''} found:"]
+    # each problem on one line: a line break in a key or name is shown, never obeyed
+    lines += [f"  - {printable(str(p))}" for p in e.problems[:MAX_LISTED]]
+    if n > MAX_LISTED:
+        lines.append(f"  … and {n - MAX_LISTED:,} more")
+    return "\n".join(lines)
+
+
 def cmd_validate(args) -> int:
     from .model import ScenarioError
 
@@ -166,24 +188,46 @@ def cmd_validate(args) -> int:
         try:
             s = _load(f)
         except ScenarioError as e:
-            print(str(e) if e.source else f"{f}: {e}")
+            _say(_problem_text(e, f))
             status = EXIT_BAD_INPUT
         else:
-            print(
-                f"{f}: valid — “{s.name}”, {len(s.services)} services, "
+            _say(
+                f"{printable(f)}: valid — “{printable(s.name)}”, {len(s.services)} services, "
                 f"{len(s.cohorts)} cohorts, {len(s.policies)} policies, "
                 f"{len(s.effective_variants)} variants"
             )
     return status
 
 
+def _outputs(args) -> list[tuple[str, str]]:
+    return [
+        (option, path)
+        for option, path in (("--json", args.json), ("--csv", args.csv), ("--xlsx", args.xlsx))
+        if path is not None
+    ]
+
+
 def cmd_run(args) -> int:
     from .model import ScenarioError
     from .report import write_csv, write_json, write_xlsx
     from .report.console import Progress, make_console, print_results
+    from .report.files import output_path_problems
     from .report.text import printable
-    from .sim import overload_warnings, run_experiment, with_run_settings
+    from .sim import (
+        overload_warnings,
+        run_experiment,
+        run_size_problems,
+        with_run_settings,
+        worker_count,
+    )
 
+    outputs = _outputs(args)
+    log = [("--log", args.log)] if args.log else []
+    bad_outputs = output_path_problems(outputs + log, [args.file])
+    if bad_outputs:  # before any work: a run must not end in a results file it cannot write
+        for message in bad_outputs:
+            _say(f"cannot write results: {message}", err=True)
+        return EXIT_BAD_INPUT
     try:
         scenario = _load(args.file)
         scenario = with_run_settings(
@@ -194,7 +238,7 @@ def cmd_run(args) -> int:
             warm_up=args.warm_up,
         )
     except ScenarioError as e:
-        print(str(e) if e.source else f"{args.file}: {e}", file=sys.stderr)
+        _say(_problem_text(e, args.file), err=True)
         return EXIT_BAD_INPUT
     variants = None
     if args.variant:
@@ -202,30 +246,32 @@ def cmd_run(args) -> int:
         known = {v.id for v in scenario.effective_variants}
         unknown = [v for v in variants if v not in known]
         if unknown:
-            print(
-                f"{args.file}: no variant {', '.join(repr(u) for u in unknown)}; "
+            _say(
+                f"{printable(args.file)}: no variant "
+                f"{', '.join(printable(repr(u)) for u in unknown)}; "
                 f"known variants: {', '.join(sorted(known))}",
-                file=sys.stderr,
+                err=True,
             )
             return EXIT_BAD_INPUT
         if "baseline" in known and "baseline" not in variants:
             variants.insert(0, "baseline")
-    for target in (args.json, args.csv, args.xlsx, args.log):
-        if target and not Path(target).resolve().parent.is_dir():
-            print(f"cannot write {target}: its folder does not exist", file=sys.stderr)
-            return EXIT_BAD_INPUT
     if args.log:
         from .report.visitlog import log_problem
 
         problem = log_problem(args.log)
         if problem:
-            print(f"cannot write {args.log}: {problem}", file=sys.stderr)
+            _say(f"cannot write {args.log}: {problem}", err=True)
             return EXIT_BAD_INPUT
     if not args.quiet:
         chosen = variants or [v.id for v in scenario.effective_variants]
         for vid in chosen:
             for warning in overload_warnings(scenario, vid):
-                print(f"warning: {printable(warning)}", file=sys.stderr)
+                _say(f"warning: {printable(warning)}", err=True)
+        if not run_size_problems(scenario, chosen):
+            tasks = len(chosen) * scenario.run.replications
+            _, reason = worker_count(scenario, chosen, args.workers, tasks)
+            if reason:
+                _say(f"note: {reason}", err=True)
     progress = Progress(enabled=not args.quiet)
     try:
         with _visit_log(args.log) as visit_log:
@@ -240,25 +286,23 @@ def cmd_run(args) -> int:
             if visit_log is not None:
                 _join_visit_log(visit_log, results, args.log)
     except ScenarioError as e:
-        print(f"{args.file}: cannot run:", file=sys.stderr)
+        _say(f"{printable(args.file)}: cannot run:", err=True)
         for p in e.problems:
-            print(f"  - {printable(p.message)}", file=sys.stderr)
+            _say(f"  - {printable(p.message)}", err=True)
         return EXIT_BAD_INPUT
     except OSError as e:
-        print(f"cannot write the visit log: {e.strerror} ({e.filename})", file=sys.stderr)
+        _say(f"cannot write the visit log: {e.strerror} ({e.filename})", err=True)
         return EXIT_BAD_INPUT
     finally:
         progress.close()
-    try:
-        if args.json:
-            write_json(results, args.json)
-        if args.csv:
-            write_csv(results, args.csv)
-        if args.xlsx:
-            write_xlsx(results, args.xlsx)
-    except OSError as e:
-        print(f"cannot write results: {e.strerror} ({e.filename})", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    writers = {"--json": write_json, "--csv": write_csv, "--xlsx": write_xlsx}
+    for option, path in outputs:
+        try:
+            writers[option](results, path)
+        except OSError as e:
+            reason = e.strerror or str(e)
+            _say(f"cannot write results: {option} {printable(repr(path))}: {reason}", err=True)
+            return EXIT_BAD_INPUT
     if not args.quiet:
         print_results(make_console(sys.stdout), scenario, results)
     return EXIT_OK
@@ -392,7 +436,7 @@ def display_problem(environ=os.environ, platform: str = sys.platform) -> str | N
 
 def cmd_open(path: str | None) -> int:
     if path is not None and not Path(path).exists():
-        print(f"{path}: no such file", file=sys.stderr)
+        _say(f"{printable(path)}: no such file", err=True)
         return EXIT_BAD_INPUT
     problem = display_problem()
     if problem:
@@ -416,8 +460,21 @@ def _stop_on_sigterm() -> None:
         pass
 
 
+def _safe_streams() -> None:
+    """A console that cannot show a character (a Windows code page) gets an escape for it,
+    not a UnicodeEncodeError after a whole run."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # pragma: no cover - a detached or closed stream
+                pass
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    _safe_streams()
     # `mission-desktop FILE` opens that file in the app
     if argv and not argv[0].startswith("-") and argv[0] not in ("run", "validate", "open", "report"):
         if len(argv) == 1:
@@ -445,9 +502,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # an internal error: a short message, never a traceback
         if os.environ.get("MISSION_DESKTOP_DEBUG"):
             raise
-        print(
-            f"mission-desktop: internal error: {type(e).__name__}: {e}\n"
+        _say(
+            f"mission-desktop: internal error: {type(e).__name__}: {printable(e)}\n"
             "This is a bug in Mission Desktop; set MISSION_DESKTOP_DEBUG=1 for details.",
-            file=sys.stderr,
+            err=True,
         )
         return EXIT_INTERNAL

@@ -14,6 +14,7 @@ import copy
 import json
 import math
 import os
+import stat
 import types
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -456,7 +457,14 @@ def load_scenario(path: str | Path) -> Scenario:
     """Read a scenario file; every failure is a :class:`ScenarioError` naming the place."""
     p = Path(path)
     try:
-        size = p.stat().st_size
+        info = p.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):  # a pipe or a device would block or never end
+            raise ScenarioError(
+                [Problem("(file)", "is not a regular file (a pipe, device or socket)")], str(p)
+            )
+        size = info.st_size
         if size > jsonread.MAX_FILE_BYTES:
             raise ScenarioError(
                 [

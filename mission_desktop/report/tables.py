@@ -153,6 +153,7 @@ def write_json(results: dict[str, Any], path: str | Path) -> None:
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8", newline="")  # the text's own line ends
-    tmp.replace(path)
+    from .files import write_file
+
+    write_file(path, text.encode("utf-8"))
+

@@ -12,9 +12,11 @@ any string starting with "=" as a formula, so a scenario named ``=HYPERLINK(...)
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
+from .files import write_file
 from .summary import verdict
 from .tables import CSV_COLUMNS, iter_rows, metadata
 
@@ -83,6 +85,6 @@ def write_xlsx(results: dict[str, Any], path: str | Path) -> None:
             sheets[title].column_dimensions[col].width = width
     about.column_dimensions["A"].width = 18
     about.column_dimensions["B"].width = 80
-    tmp = Path(path).with_name(Path(path).name + ".tmp")
-    wb.save(tmp)
-    tmp.replace(path)
+    buf = io.BytesIO()
+    wb.save(buf)
+    write_file(path, buf.getvalue())

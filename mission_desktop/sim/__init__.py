@@ -1,13 +1,6 @@
 """The engine: SimPy processes for citizen flows; experiments; summaries. No Qt, no files."""
 
-from .analysis import (
-    MAX_EVENTS_PER_REPLICATION,
-    ServiceLoad,
-    expected_events,
-    overload_warnings,
-    phase_loads,
-    run_size_problems,
-)
+from .analysis import ServiceLoad, overload_warnings, phase_loads, variant_loads
 from .engine import Deadlock, ReplicationSummary, Simulation, simulate
 from .experiment import (
     ENGINE_VERSION,
@@ -19,6 +12,12 @@ from .experiment import (
     with_run_settings,
 )
 from .live import stream_snapshots
+from .runsize import (
+    MAX_EVENTS_PER_REPLICATION,
+    expected_events,
+    run_size_problems,
+    worker_count,
+)
 from .snapshots import ServiceSnapshot, Snapshot
 
 __all__ = [
@@ -41,5 +40,7 @@ __all__ = [
     "run_replications",
     "simulate",
     "stream_snapshots",
+    "variant_loads",
     "with_run_settings",
+    "worker_count",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,25 +27,51 @@ class ServiceLoad:
         return self.capacity is not None and self.offered_load >= self.capacity
 
 
-def phase_loads(scenario: Scenario, phase: Phase) -> list[ServiceLoad]:
-    """Offered load per service in one phase (abandonment ignored: an upper bound)."""
+def _route_matrix(index: dict[str, int], rows) -> np.ndarray:
+    """P[i, j]: the share of people leaving service i who go to j; ``rows`` holds
+    (service id, ((to, p), ...)) pairs."""
+    n = len(index)
+    p = np.zeros((n, n))
+    for sid, edges in rows:
+        i = index[sid]
+        for to, share in edges:
+            p[i, index[to]] += share
+    return p
+
+
+def _flows(scenario: Scenario, phase: Phase) -> np.ndarray:
+    """People arriving per time unit at each service (all cohorts) in one phase.
+
+    λ = (I − Pᵀ)⁻¹ e is linear in the outside arrivals e, so cohorts that follow the same
+    routes share one linear solve: usually one per phase, whatever the number of cohorts."""
     ids = [s.id for s in scenario.services]
     index = {sid: i for i, sid in enumerate(ids)}
     n = len(ids)
-    flow = np.zeros(n)
+    base = _route_matrix(
+        index, ((sid, [(r.to, r.p) for r in phase.services[sid].routes]) for sid in ids)
+    )
+    groups: dict[tuple, np.ndarray] = {}
     for c in scenario.cohorts:
         rate = phase.arrival_rates[c.id]
         if c.arrivals.profile is not None:
             rate *= c.arrivals.profile.mean_multiplier
         if rate <= 0:
             continue
-        external = np.zeros(n)
+        own = set(phase.cohort_routes.get(c.id, {})) | set(phase.cohort_edges.get(c.id, {}))
+        key = tuple(
+            (sid, tuple((r.to, r.p) for r in phase.routes_for(c.id, sid))) for sid in sorted(own)
+        )
+        external = groups.setdefault(key, np.zeros(n))
         for r in c.entry_routes():
             external[index[r.to]] += rate * r.p
-        p = np.zeros((n, n))
-        for s in scenario.services:
-            for r in phase.routes_for(c.id, s.id):
-                p[index[s.id], index[r.to]] += r.p
+    flow = np.zeros(n)
+    for key, external in groups.items():
+        p = base
+        if key:
+            p = base.copy()
+            for sid, _ in key:
+                p[index[sid], :] = 0.0
+            p += _route_matrix(index, key)
         try:
             lam = np.linalg.solve(np.eye(n) - p.T, external)
             if not np.all(np.isfinite(lam)) or np.any(lam < -1e-9):
@@ -51,6 +79,12 @@ def phase_loads(scenario: Scenario, phase: Phase) -> list[ServiceLoad]:
         except np.linalg.LinAlgError:
             lam = np.full(n, np.inf)
         flow += lam
+    return flow
+
+
+def phase_loads(scenario: Scenario, phase: Phase) -> list[ServiceLoad]:
+    """Offered load per service in one phase (abandonment ignored: an upper bound)."""
+    flow = _flows(scenario, phase)
     out = []
     for i, s in enumerate(scenario.services):
         sp = phase.services[s.id]
@@ -65,7 +99,8 @@ def phase_loads(scenario: Scenario, phase: Phase) -> list[ServiceLoad]:
             ServiceLoad(
                 service_id=s.id,
                 arrival_rate=float(flow[i]),
-                offered_load=float(flow[i] * mean_service),
+                # no arrivals, or no time spent: no load (even when the flow is unbounded)
+                offered_load=float(flow[i] * mean_service) if flow[i] > 0 < mean_service else 0.0,
                 capacity=cap,
             )
         )
@@ -89,25 +124,87 @@ def service_label(scenario: Scenario, service_id: str) -> str:
         return f"'{service_id}'"
 
 
+@dataclass(frozen=True)
+class PhaseLoads:
+    """One phase of a variant that starts before the horizon: its span and its loads."""
+
+    phase: Phase
+    start: float
+    end: float
+    loads: tuple[ServiceLoad, ...]
+
+
+_CACHE: dict[tuple[int, str], tuple[Scenario, tuple[PhaseLoads, ...]]] = {}
+_CACHE_LOCK = threading.Lock()
+_CACHE_SIZE = 16
+
+
+def variant_loads(scenario: Scenario, variant_id: str) -> tuple[PhaseLoads, ...]:
+    """The traffic equations of every phase of a variant, solved once per (scenario,
+    variant) and reused by the warnings, the run-size estimate and their callers."""
+    key = (id(scenario), variant_id)
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+    if hit is not None and hit[0] is scenario:
+        return hit[1]
+    horizon = scenario.run.horizon
+    phases = [p for p in variant_timeline(scenario, variant_id) if p.start < horizon]
+    value = tuple(
+        PhaseLoads(
+            phase=ph,
+            start=ph.start,
+            end=phases[i + 1].start if i + 1 < len(phases) else horizon,
+            loads=tuple(phase_loads(scenario, ph)),
+        )
+        for i, ph in enumerate(phases)
+    )
+    with _CACHE_LOCK:
+        while len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = (scenario, value)  # the scenario is kept: its id cannot be reused
+    return value
+
+
+def readable(x: float) -> str:
+    """A number for a sentence: 12.3, 4,560, 1.2e+15, 'unbounded' (never 309 digits)."""
+    if not math.isfinite(x):
+        return "unbounded"
+    if abs(x) < 1000:
+        return f"{x:.1f}"
+    if abs(x) < 1e9:
+        return f"{x:,.0f}"
+    return f"{x:.2g}"
+
+
+def _times(ratio: float) -> str:
+    if not math.isfinite(ratio):
+        return "without limit"
+    if ratio < 10:
+        return f"{ratio:.0%}"
+    return f"{readable(ratio)} times"
+
+
 def overload_warnings(scenario: Scenario, variant_id: str) -> list[str]:
     """Plain-words warnings for services whose offered load reaches their capacity, saying
     when (a policy may relieve or cause the overload part-way through the run)."""
-    phases = [p for p in variant_timeline(scenario, variant_id) if p.start < scenario.run.horizon]
-    horizon = scenario.run.horizon
     unit = scenario.time_unit
+    horizon = scenario.run.horizon
     # service id → list of (from, to, load) while overloaded
     spans: dict[str, list[tuple[float, float, ServiceLoad]]] = {}
-    for i, phase in enumerate(phases):
-        end = phases[i + 1].start if i + 1 < len(phases) else horizon
-        for load in phase_loads(scenario, phase):
+    for span in variant_loads(scenario, variant_id):
+        for load in span.loads:
             if load.overloaded:
-                spans.setdefault(load.service_id, []).append((phase.start, end, load))
+                spans.setdefault(load.service_id, []).append((span.start, span.end, load))
+
+    def ratio(load: ServiceLoad) -> float:
+        return load.offered_load / load.capacity if load.capacity else math.inf
+
     warnings: list[str] = []
     for service in scenario.services:
         if service.id not in spans:
             continue
         where = f"{variant_label(scenario, variant_id)}: {service_label(scenario, service.id)}"
-        worst = max(spans[service.id], key=lambda s: s[2].offered_load / s[2].capacity)[2]
+        worst = max(spans[service.id], key=lambda s: ratio(s[2]))[2]
         if not np.isfinite(worst.offered_load):
             warnings.append(
                 f"{where}: routes loop with no way out, so people never leave; check its routes"
@@ -119,58 +216,9 @@ def overload_warnings(scenario: Scenario, variant_id: str) -> list[str]:
         ]
         warnings.append(
             f"{where} is overloaded ({', '.join(periods)}): offered load "
-            f"{worst.offered_load:.1f} servers vs capacity {worst.capacity:.1f} "
-            f"({worst.offered_load / worst.capacity:.0%}); its backlog will grow while it lasts"
+            f"{readable(worst.offered_load)} servers vs capacity {readable(worst.capacity)} "
+            f"({_times(ratio(worst))}); its backlog will grow while it lasts"
         )
     return warnings
 
 
-#: beyond this many events in one replication a run would take many minutes and gigabytes
-MAX_EVENTS_PER_REPLICATION = 20_000_000
-
-
-def expected_events(scenario: Scenario, variant_id: str) -> tuple[float, float]:
-    """Rough counts for one replication: (outside arrivals, events). Events come from the
-    traffic equations and are infinite when routes trap people forever (a blocking
-    deadlock may still end such a run: it is warned about, not refused)."""
-    phases = [p for p in variant_timeline(scenario, variant_id) if p.start < scenario.run.horizon]
-    horizon = scenario.run.horizon
-    arrivals = events = 0.0
-    for i, phase in enumerate(phases):
-        end = phases[i + 1].start if i + 1 < len(phases) else horizon
-        external = grown = 0.0
-        for c in scenario.cohorts:
-            rate = phase.arrival_rates[c.id]
-            if c.arrivals.profile is not None:
-                rate *= c.arrivals.profile.mean_multiplier
-            external += rate
-            growth = c.arrivals.growth
-            grown += rate * (growth.mean_multiplier(phase.start, end) if growth else 1.0)
-        visits = sum(load.arrival_rate for load in phase_loads(scenario, phase))
-        if external > 0:  # demand that grows (v2) brings its visits with it
-            visits *= grown / external
-        arrivals += grown * (end - phase.start)
-        events += (grown + 2.0 * visits) * (end - phase.start)
-    # people already there at time 0 (v2): each arrives (or starts) once and leaves once
-    events += 2.0 * sum(i.waiting + i.in_service for s in scenario.services for i in s.initial)
-    return arrivals, events
-
-
-def run_size_problems(scenario: Scenario, variant_ids: list[str]) -> list[str]:
-    """Plain-words reasons a run is too large to attempt (empty when it is fine)."""
-    problems = []
-    for vid in variant_ids:
-        arrivals, events = expected_events(scenario, vid)
-        if not arrivals <= MAX_EVENTS_PER_REPLICATION:
-            size = arrivals
-        elif np.isfinite(events) and events > MAX_EVENTS_PER_REPLICATION:
-            size = events
-        else:
-            continue
-        amount = f"about {size:.2g}" if np.isfinite(size) else "an unbounded number of"
-        problems.append(
-            f"variant {variant_label(scenario, vid)} would simulate {amount} events in each replication (the most "
-            f"this app attempts is {MAX_EVENTS_PER_REPLICATION:,}); shorten run.horizon, "
-            "or check the arrival rates and routes for a mistake"
-        )
-    return problems

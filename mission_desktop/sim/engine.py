@@ -261,6 +261,13 @@ class Simulation:
             c.arrivals.growth.log_rate if c.arrivals.growth is not None else 0.0
             for c in scenario.cohorts
         ]
+        # cohorts that can never arrive (every rate or every profile multiplier 0): their
+        # arrival search would otherwise walk every profile slice up to the horizon
+        self._silent = [
+            all(rate <= 0 for _, rate in segments)
+            or (c.arrivals.profile is not None and not any(c.arrivals.profile.multipliers))
+            for c, segments in zip(scenario.cohorts, self._rate_segments, strict=True)
+        ]
         self._apply_phase(self.phases[0], initial=True)
         if any(s.initial for s in scenario.services):
             place_initial_people(self)
@@ -373,6 +380,8 @@ class Simulation:
         # leaves the cohort alone must not change its arrival times, even by rounding (CRN)
         segments = self._rate_segments[cohort_index]
         horizon = self.horizon
+        if self._silent[cohort_index]:
+            return INF
         k = self._growth_k[cohort_index]
         if k:
             return next_grown_arrival(segments, profile, k, horizon, t, e)
@@ -475,11 +484,16 @@ class Simulation:
             st.seq += 1
             heapq.heappush(st.heap, (p.cohort.priority, st.seq, p.visit, p))
         if st.patience is not None:
-            self._schedule(
-                _Timer((p, p.visit, st), self._cb_patience), NORMAL, st.patience() * st.pat_factor
-            )
+            p.timer = timer = _Timer((p, p.visit, st), self._cb_patience)
+            self._schedule(timer, NORMAL, st.patience() * st.pat_factor)
 
     def _start_service(self, p: Person, st: Station, now: float) -> None:
+        timer = p.timer
+        if timer is not None:
+            # the timer stays in the event queue until its time; emptied, it no longer
+            # keeps this person (and everything they hold) alive after they leave
+            timer._value = None
+            p.timer = None
         wait = now - p.svc_arrived
         if p.svc_arrived >= self._arrived_from:
             st.waits.append(wait)
@@ -629,6 +643,8 @@ class Simulation:
             self._free_server(up, now)
 
     def _on_patience(self, ev) -> None:
+        if ev._value is None:  # started service before their patience ran out
+            return
         p, visit, st = ev._value
         if p.visit != visit or p.state != WAITING or p.station is not st:
             return

@@ -21,10 +21,12 @@ from ..model import ScenarioError, scenario_from_dict, scenario_to_dict
 from ..model.errors import Problem
 from ..model.io import dumps_scenario, loads_scenario
 from ..model.scenario import Scenario
-from .analysis import overload_warnings, run_size_problems, service_label, variant_label
+from .analysis import overload_warnings, service_label, variant_label
 from .engine import ReplicationSummary, Simulation
 from .figures import add_figures, figure, names, provenance, t_quantile_975
 from .figures import paired as _paired
+from .lifeline import watch_parent
+from .runsize import run_size_problems, worker_count
 
 RESULTS_FORMAT = "mission-desktop/results"
 RESULTS_VERSION = 2  # v2: additions only (sim/figures.py)
@@ -108,8 +110,9 @@ _WORKER_SCENARIO: Scenario | None = None
 _WORKER_VISIT_LOG: Any = None
 
 
-def _init_worker(text: str, visit_log: Any = None) -> None:
+def _init_worker(text: str, visit_log: Any = None, owner: int | None = None) -> None:
     global _WORKER_SCENARIO, _WORKER_VISIT_LOG
+    watch_parent(owner)  # ends this worker if the process running the experiment dies
     _WORKER_SCENARIO = loads_scenario(text)
     _WORKER_VISIT_LOG = visit_log
 
@@ -173,9 +176,8 @@ def run_replications(
     """Run every (variant, replication) task; in worker processes when workers > 1.
     ``visit_log``: see :func:`_run_in_process` (picklable, for the workers)."""
     total = len(tasks)
-    if workers is None:
-        workers = os.cpu_count() or 1
-    workers = max(1, min(workers, total))
+    # no more than the cores, the tasks, and what the free memory holds
+    workers, _ = worker_count(scenario, sorted({v for v, _ in tasks}), workers, total)
     done: dict[tuple[str, int], ReplicationSummary] = {}
     if progress:
         progress(0, total)
@@ -192,7 +194,7 @@ def run_replications(
         max_workers=workers,
         mp_context=_pool_context(),
         initializer=_init_worker,
-        initargs=(text, visit_log),
+        initargs=(text, visit_log, os.getpid()),
     ) as pool:
         futures = {pool.submit(_run_task, task): task for task in tasks}
         pending = set(futures)

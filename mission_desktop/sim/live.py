@@ -10,8 +10,8 @@ from collections.abc import Generator
 
 from ..model.errors import Problem, ScenarioError
 from ..model.scenario import Scenario
-from .analysis import run_size_problems
 from .engine import ReplicationSummary, Simulation
+from .runsize import run_size_problems
 from .snapshots import Snapshot
 
 

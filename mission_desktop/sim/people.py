@@ -38,6 +38,7 @@ class Person:
         "visit",
         "station",
         "target",
+        "timer",
         "num",  # the person's number in the visit log (set only when a log is kept)
     )
 
@@ -51,3 +52,6 @@ class Person:
         self.visit = 0
         self.station: Station | None = None
         self.target: Station | None = None
+        #: the pending patience timer while waiting (emptied when service starts, so it no
+        #: longer keeps this person alive in the event queue after they leave)
+        self.timer: _Timer | None = None

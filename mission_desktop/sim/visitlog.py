@@ -60,6 +60,8 @@ class VisitRecorder:
             service_end(ev)
 
         def on_patience(ev) -> None:
+            if ev._value is None:  # emptied: the person started service in time
+                return
             p, visit, st = ev._value
             if p.visit == visit and p.state == WAITING and p.station is st:
                 rows.append((p.num, st.id, p.svc_arrived, None, env._now, "abandoned", p.cohort.id))

@@ -246,7 +246,20 @@ class Library:
             )
         conn.execute("PRAGMA journal_mode = WAL").fetchone()
         conn.execute("PRAGMA synchronous = NORMAL")
+        self._check_integrity()
         migrate(self.db)
+
+    def _check_integrity(self) -> None:
+        """``PRAGMA quick_check`` at every start: a damaged library is said to be damaged
+        now, before anything is saved into it, not as an odd failure later."""
+        rows = self.db.conn.execute("PRAGMA quick_check(5)").fetchall()
+        found = [str(r[0]) for r in rows]
+        if found != ["ok"]:
+            raise StoreError(
+                f"the library {self.path} is damaged (SQLite's check found: "
+                f"{'; '.join(found)[:300]}). Keep a copy of it, move it aside and start again; "
+                "your exported .mission.json files are not affected"
+            )
 
     # ----------------------------------------------------------------- lifetime
 

@@ -8,6 +8,7 @@ import logging
 import multiprocessing
 import multiprocessing.queues  # noqa: F401 - imported now, not mid-run on the GUI's GIL
 import multiprocessing.synchronize  # noqa: F401
+import os
 import queue
 import threading
 import time
@@ -109,9 +110,14 @@ class ChildControl:
             time.sleep(min(SLICE, left))
 
 
-def _child_main(control: ChildControl, scenario_text: str, fields: dict) -> None:
+def _child_main(
+    control: ChildControl, scenario_text: str, fields: dict, owner: int | None = None
+) -> None:
     """Entry point of the run process: the same plain function, in another interpreter."""
     from mission_desktop.model import loads_scenario
+    from mission_desktop.sim.lifeline import watch_parent
+
+    watch_parent(owner)  # the app killed (SIGTERM, kill -9): this run ends too
 
     try:
         scenario = loads_scenario(scenario_text)
@@ -216,7 +222,9 @@ def run_in_process(state: RunState, request: RunRequest) -> None:
     try:
         text = dumps_scenario(request.scenario)
         proc = ctx.Process(
-            target=_child_main, args=(control, text, fields), name="mission-desktop-run"
+            target=_child_main,
+            args=(control, text, fields, os.getpid()),
+            name="mission-desktop-run",
         )
         proc.start()
     except BaseException as exc:  # noqa: BLE001
