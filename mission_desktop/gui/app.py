@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from mission_desktop.gui.shared.wheel import install_wheel_guard
 from mission_desktop.gui.window.main_window import MainWindow
 from mission_desktop.store import Library, StoreError, data_dir, ensure_examples
 
@@ -36,6 +37,7 @@ def application(argv: list[str] | None = None) -> QApplication:
     # title, and the main window's title already starts with "Mission Desktop — "
     app.setOrganizationName(ORGANISATION)
     app.setOrganizationDomain(ORGANISATION_DOMAIN)
+    install_wheel_guard(app)
     return app  # type: ignore[return-value]
 
 

@@ -43,6 +43,7 @@ from mission_desktop.gui.library.delegate import LibraryItemDelegate
 from mission_desktop.gui.map.view import ServiceMapView
 from mission_desktop.gui.run.view import RunView
 from mission_desktop.gui.shared.palette import FOCUS_STYLE
+from mission_desktop.gui.shared.wheel import install_wheel_guard
 from mission_desktop.gui.window.menus import MenusMixin
 from mission_desktop.gui.window.prompts import PromptsMixin
 from mission_desktop.gui.window.zoom import ZoomMixin
@@ -83,6 +84,7 @@ class MainWindow(
 
     def __init__(self, library: Library, parent: QWidget | None = None):
         super().__init__(parent)
+        install_wheel_guard()  # before any control is made: the wheel scrolls forms
         self.library = library
         self.scenario_id: int | None = None
         self.last_results: dict[str, Any] | None = None
