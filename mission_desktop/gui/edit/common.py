@@ -34,6 +34,7 @@ from mission_desktop.gui.edit.document import (
     parse_number,
     path_startswith,
 )
+from mission_desktop.gui.shared.text import plain_label, plain_tip
 from mission_desktop.model import Problem
 
 #: Vermillion from the Okabe–Ito palette for a problem field's outline (3.9:1 on white, above
@@ -50,7 +51,7 @@ MAX_COLUMN_WIDTH = 320
 def a11y(widget: QWidget, name: str, tip: str | None = None) -> QWidget:
     """Give a control its accessible name and a tooltip (the tip defaults to the name)."""
     widget.setAccessibleName(name)
-    widget.setToolTip(tip or name)
+    widget.setToolTip(plain_tip(tip or name))
     if tip:
         widget.setAccessibleDescription(tip)
     return widget
@@ -95,7 +96,7 @@ class InlineProblem(QWidget):
             style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(16, 16)
         )
         self.icon.setAccessibleName("Problem")
-        self.label = QLabel(self)
+        self.label = plain_label(QLabel(self))
         self.label.setWordWrap(True)
         self.label.setStyleSheet(f"color: {PROBLEM_TEXT_COLOUR}; font-weight: bold;")
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

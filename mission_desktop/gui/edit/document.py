@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from mission_desktop.gui.edit.commands import ReplaceScenarioCommand
 from mission_desktop.gui.shared.palette import department_colours
+from mission_desktop.gui.shared.text import plain_tip
 from mission_desktop.model import Problem, Scenario, ScenarioError, scenario_from_dict
 from mission_desktop.model import scenario_to_dict as _to_dict
 
@@ -371,11 +372,11 @@ class ListTableModel(QAbstractTableModel):
             return "" if value is None else value
         if role == Qt.ItemDataRole.ToolTipRole:
             if problem:
-                return f"⚠ {problem}"
+                return plain_tip(f"⚠ {problem}")
             # the full value first: a narrow column elides it
             value = col.display(item)
             text = "" if value is None else str(value)
-            return "\n".join(t for t in (text, col.tooltip) if t) or None
+            return plain_tip("\n".join(t for t in (text, col.tooltip) if t)) or None
         if role == Qt.ItemDataRole.DecorationRole:
             if problem:
                 return _problem_icon()

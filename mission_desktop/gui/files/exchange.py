@@ -15,6 +15,7 @@ from PySide6.QtGui import (
 )
 
 from mission_desktop.gui.edit.document import scenario_to_dict, unique_name
+from mission_desktop.gui.shared.text import menu_text, plain_tip
 from mission_desktop.gui.window.dialogs import (
     KEEP_BOTH,
     REPLACE,
@@ -161,8 +162,8 @@ class FileExchangeMixin:
             action.setEnabled(False)
             return
         for i, f in enumerate(files, start=1):
-            action = self.recent_menu.addAction(f"&{i} {Path(f).name}")
-            action.setToolTip(f)
+            action = self.recent_menu.addAction(f"&{i} {menu_text(Path(f).name)}")
+            action.setToolTip(plain_tip(f))
             action.setStatusTip(f)
             action.setData(f)
             action.triggered.connect(lambda _c=False, f=f: self.open_recent_file(f))

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from mission_desktop.gui.library.delegate import DETAIL_ROLE, friendly_time
+from mission_desktop.gui.shared.text import plain_tip
 from mission_desktop.model.blank import blank_scenario
 from mission_desktop.store import StoreError
 
@@ -44,7 +45,7 @@ class LibraryMixin:
             saved = f"revision {rec.revision_number}, saved {when}"
             short = f"rev. {rec.revision_number} · {when}"
             item.setData(f"{'Open now · ' if is_open else ''}{short}", DETAIL_ROLE)
-            item.setToolTip(f"{rec.name}\n{saved[0].upper()}{saved[1:]}")
+            item.setToolTip(plain_tip(f"{rec.name}\n{saved[0].upper()}{saved[1:]}"))
             spoken = f"{rec.name}, {saved}"
             if is_open:
                 font = item.font()

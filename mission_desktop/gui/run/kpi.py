@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from mission_desktop.gui.run.plots import baseline_id, plural_unit
 from mission_desktop.gui.shared.palette import NEUTRAL, department_colours
+from mission_desktop.gui.shared.text import plain_label
 from mission_desktop.report.tables import clip_interval
 
 LOWER_IS_BETTER, HIGHER_IS_BETTER, NEUTRAL_DIRECTION = "lower", "higher", "neutral"
@@ -372,7 +373,7 @@ class KpiPanel(QScrollArea):
 
     def _show_message(self, text: str) -> None:
         self._reset()
-        label = QLabel(text)
+        label = plain_label(QLabel(), text)
         label.setWordWrap(True)
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         label.setAccessibleName(text)
@@ -447,7 +448,7 @@ class KpiPanel(QScrollArea):
         warnings = results.get("warnings") or []
         if warnings:
             text = "Warnings from the run:\n" + "\n".join(f"• {w}" for w in warnings)
-            label = QLabel(text)
+            label = plain_label(QLabel(), text)
             label.setWordWrap(True)
             label.setFont(self._font())
             label.setStyleSheet(

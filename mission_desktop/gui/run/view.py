@@ -44,6 +44,7 @@ from mission_desktop.gui.map.view import ServiceMapView
 from mission_desktop.gui.run import worker as w
 from mission_desktop.gui.run.kpi import KpiPanel
 from mission_desktop.gui.run.plots import LivePlots, baseline_id, plural_unit
+from mission_desktop.gui.shared.text import plain_label
 
 #: presentation pace range per time unit (simulated units per wall second)
 PACE_RANGES = {
@@ -169,7 +170,7 @@ class RunView(QWidget):
         self.progress_bar.setValue(0)
         self.progress_bar.setTextVisible(True)
         self.progress_bar.setAccessibleName("Run progress")
-        self.progress_label = QLabel("Ready.")
+        self.progress_label = plain_label(QLabel(), "Ready.")
         self.progress_label.setWordWrap(True)
         self.progress_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.progress_label.setAccessibleName("Run status")

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from mission_desktop.gui.files.exchange import FILE_FILTER
+from mission_desktop.gui.shared.text import ask_plain, message_box
 from mission_desktop.gui.window.dialogs import (
     CANCEL,
     AboutDialog,
@@ -67,7 +68,7 @@ class PromptsMixin:
     def ask_recover_draft(self, name: str, when: str | None) -> bool:
         """Offer unsaved edits autosaved before a crash."""
         stamp = f" (autosaved {when.replace('T', ' ')[:19]} UTC)" if when else ""
-        answer = QMessageBox.question(
+        answer = ask_plain(
             self,
             "Recover unsaved edits?",
             f"“{name}” has edits that were never saved{stamp}, for example because Mission "
@@ -83,8 +84,7 @@ class PromptsMixin:
         return value.strip() if ok and value.strip() else None
 
     def ask_confirm(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(self, title, text)
-        return answer == QMessageBox.StandardButton.Yes
+        return ask_plain(self, title, text) == QMessageBox.StandardButton.Yes
 
     def ask_open_paths(self, title: str, many: bool = False) -> list[Path]:
         if many:
@@ -121,7 +121,7 @@ class PromptsMixin:
         dialog.exec()
 
     def show_error(self, title: str, text: str) -> None:
-        QMessageBox.warning(self, title, text)
+        message_box(self, QMessageBox.Icon.Warning, title, text).exec()
 
     def show_shortcuts(self) -> None:
         dialog = ShortcutsDialog(self.shortcut_rows(), self)
