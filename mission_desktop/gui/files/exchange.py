@@ -83,6 +83,7 @@ class FileExchangeMixin:
                     self.library.replace_scenario(target.id, scenario, f"Replaced by {path.name}")
                     sid = target.id
                     if sid == self.scenario_id:
+                        self.note_base_revision()
                         self.document.reset(self.library.current_scenario(sid))
                     message = f"Replaced “{scenario.name}” with {path.name} (its history is kept)"
                 elif choice == KEEP_BOTH:

@@ -123,6 +123,7 @@ class LibraryMixin:
             return False
         self.autosave_timer.stop()
         self.scenario_id = scenario_id
+        self.note_base_revision()
         self.document.reset(scenario)
         if draft is not None and draft != scenario:
             if self.ask_recover_draft(scenario.name, when):
@@ -188,6 +189,7 @@ class LibraryMixin:
             self.show_error("Not renamed", str(e))
             return False
         if scenario_id == self.scenario_id:
+            self.note_base_revision()
             if self.is_modified():
                 self.document.edit(lambda d: d.__setitem__("name", name), "Rename")
             else:
@@ -245,6 +247,7 @@ class LibraryMixin:
             self.show_error("Not restored", str(e))
             return False
         if scenario_id == self.scenario_id:
+            self.note_base_revision()
             self.document.reset(self.library.current_scenario(scenario_id))
         self.refresh_library()
         self.statusBar().showMessage(f"Restored: now revision {rev.number}", 5000)

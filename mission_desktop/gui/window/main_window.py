@@ -87,6 +87,8 @@ class MainWindow(
         install_wheel_guard()  # before any control is made: the wheel scrolls forms
         self.library = library
         self.scenario_id: int | None = None
+        #: the revision the edits started from (a save over a newer one asks first)
+        self.base_revision_id: int | None = None
         self.last_results: dict[str, Any] | None = None
         self._base_font = QFont(QApplication.font())
         self.zoom_percent = 100

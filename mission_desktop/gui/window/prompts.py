@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
 )
 
+from mission_desktop.gui.edit.saving import SAVE_ANYWAY, SAVE_COPY
 from mission_desktop.gui.files.exchange import FILE_FILTER
 from mission_desktop.gui.shared.text import ask_plain, message_box
 from mission_desktop.gui.window.dialogs import (
@@ -78,6 +79,23 @@ class PromptsMixin:
             QMessageBox.StandardButton.Yes,
         )
         return answer == QMessageBox.StandardButton.Yes
+
+    def ask_stale_save(self, name: str) -> str:
+        """'anyway', 'copy' or 'cancel' when another window saved the scenario meanwhile."""
+        box = message_box(
+            self,
+            QMessageBox.Icon.Warning,
+            "Saved elsewhere meanwhile",
+            f"Someone (another Mission Desktop window) saved “{name}” since you opened it.\n\n"
+            "Save your edits as a new revision anyway (theirs stays in History), save them "
+            "as a copy, or go back?",
+            QMessageBox.StandardButton.Cancel,
+        )
+        anyway = box.addButton("Save as a &new revision anyway", QMessageBox.ButtonRole.AcceptRole)
+        copy = box.addButton("Save as a &copy…", QMessageBox.ButtonRole.ActionRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return {anyway: SAVE_ANYWAY, copy: SAVE_COPY}.get(box.clickedButton(), CANCEL)
 
     def ask_text(self, title: str, label: str, text: str = "") -> str | None:
         value, ok = QInputDialog.getText(self, title, label, QLineEdit.EchoMode.Normal, text)
