@@ -66,7 +66,7 @@ def cohort_columns(document: ScenarioDocument) -> list[Column]:
         ),
         Column(
             "arrivals.rate",
-            "Arrival rate",
+            "Arrivals per {unit}",
             lambda c: fmt_number(c["arrivals"]["rate"]),
             _store_rate,
             f"Mean arrivals per time unit ({unit()})",

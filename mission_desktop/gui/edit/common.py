@@ -203,11 +203,14 @@ class ComboDelegate(QStyledItemDelegate):
     ) -> QWidget:
         model = index.model()
         col = getattr(model, "columns", [None])[index.column()] if model else None
-        if col is not None and col.choices is not None:
+        has = col is not None and hasattr(model, "choices")
+        choices = model.choices(index.row(), col) if has else None
+        if choices is not None:
             combo = QComboBox(parent)
             combo.setEditable(False)
-            combo.addItems(list(col.choices()))
-            a11y(combo, col.header, col.tooltip or col.header)
+            combo.addItems(list(choices))
+            header = model.header_text(col) if hasattr(model, "header_text") else col.header
+            a11y(combo, header, col.tooltip or header)
             return combo
         editor = super().createEditor(parent, option, index)
         if col is not None:

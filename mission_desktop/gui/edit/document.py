@@ -202,6 +202,8 @@ class Column:
     tooltip: str = ""
     #: the choices offered by a drop-down editor, if any
     choices: Callable[[], Sequence[str]] | None = None
+    #: choices that depend on the row's item (used instead of ``choices`` when given)
+    item_choices: Callable[[dict[str, Any]], Sequence[str]] | None = None
     #: the value put in the editor (defaults to the display)
     edit_value: Callable[[dict[str, Any]], Any] | None = None
     #: after an id changes: ``rename(doc, old, new)`` updates every reference to it
@@ -342,17 +344,31 @@ class ListTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal:
             col = self.columns[section]
             if role == Qt.ItemDataRole.DisplayRole:
-                return col.header
+                return self.header_text(col)
             if role == Qt.ItemDataRole.ToolTipRole and col.tooltip:
                 return col.tooltip
         elif role == Qt.ItemDataRole.DisplayRole:
             return str(section + 1)
         return None
 
+    def header_text(self, col: Column) -> str:
+        """The column's header, its ``{unit}`` / ``{units}`` the scenario's time unit."""
+        unit = self.document.scenario.time_unit
+        return col.header.replace("{units}", plural_unit(unit)).replace("{unit}", unit)
+
+    def choices(self, row: int, col: Column) -> Sequence[str] | None:
+        """What a drop-down in row ``row`` of ``col`` offers (None: no drop-down)."""
+        if col.item_choices is not None and 0 <= row < len(self._items):
+            return tuple(col.item_choices(self._items[row]))
+        return None if col.choices is None else tuple(col.choices())
+
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if index.isValid() and self.columns[index.column()].store is not None:
-            base |= Qt.ItemFlag.ItemIsEditable
+            col = self.columns[index.column()]
+            # a field this row does not have (no choices for it): not editable here
+            if col.item_choices is None or self.choices(index.row(), col):
+                base |= Qt.ItemFlag.ItemIsEditable
         return base
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
