@@ -214,7 +214,7 @@ class ComboDelegate(QStyledItemDelegate):
             return combo
         editor = super().createEditor(parent, option, index)
         if col is not None:
-            editor.setAccessibleName(col.header)
+            editor.setAccessibleName(model.header_text(col) if hasattr(model, "header_text") else col.header)
         return editor
 
     def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:

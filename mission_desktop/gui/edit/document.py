@@ -321,7 +321,7 @@ class ListTableModel(QAbstractTableModel):
                 who = item.get("id") or item.get("to") or f"row {row + 1}"
                 field = field.lstrip(".")
                 header = next(
-                    (c.header for c in self.columns if field and path_startswith(field, c.key)),
+                    (self.header_text(c) for c in self.columns if field and path_startswith(field, c.key)),
                     field,
                 )
                 where = f"{who} · {header}" if header else str(who)
@@ -424,7 +424,7 @@ class ListTableModel(QAbstractTableModel):
                 col.rename(doc, old, new)
 
         name = self._items[row].get("id") or self._items[row].get("to") or f"{row + 1}"
-        problems = self.document.edit(change, f"Set {self.noun} {name} {col.header.lower()}")
+        problems = self.document.edit(change, f"Set {self.noun} {name} {self.header_text(col).lower()}")
         if problems:
             self._show_problems(problems)
             return False
