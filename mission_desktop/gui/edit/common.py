@@ -260,7 +260,9 @@ class ListEditor(QWidget):
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
+        # Tab moves along the row's cells and leaves the table after the last (never traps)
         self.view.setTabKeyNavigation(False)
+        self.view.installEventFilter(self)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.verticalHeader().setVisible(False)
@@ -281,7 +283,7 @@ class ListEditor(QWidget):
         noun = model.noun
         self.add_button = QPushButton(f"&Add {noun}", self)
         a11y(self.add_button, f"Add {noun}", f"Add a new {noun}")
-        self.remove_button = QPushButton(f"&Remove {noun}", self)
+        self.remove_button = QPushButton(f"Re&move {noun}", self)
         a11y(self.remove_button, f"Remove {noun}", f"Remove the selected {noun}")
         self.add_button.clicked.connect(self.add_item)
         self.remove_button.clicked.connect(self.remove_current)
@@ -297,6 +299,28 @@ class ListEditor(QWidget):
         self._last_row = -1
         self.view.selectionModel().currentRowChanged.connect(self._on_current)
         self._fit_columns()
+
+    def eventFilter(self, watched: Any, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if watched is self.view and event.type() == QEvent.Type.KeyPress:
+            key = event.key()
+            if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and self._tab_along_row(
+                key == Qt.Key.Key_Tab and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            ):
+                return True
+        return super().eventFilter(watched, event)
+
+    def _tab_along_row(self, forward: bool) -> bool:
+        """Move to the next (or previous) cell of the current row; False at the row's end."""
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return False
+        col = index.column() + (1 if forward else -1)
+        while 0 <= col < self.model.columnCount():
+            if not self.view.isColumnHidden(col):
+                self.view.setCurrentIndex(self.model.index(index.row(), col))
+                return True
+            col += 1 if forward else -1
+        return False
 
     def _corner_names(self) -> None:
         from PySide6.QtWidgets import QAbstractButton

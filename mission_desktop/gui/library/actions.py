@@ -112,7 +112,7 @@ class LibraryMixin:
         """Show a library scenario (asking first about unsaved edits, offering a draft)."""
         if scenario_id == self.scenario_id and not force:
             return True
-        if not self.maybe_save():
+        if not self.confirm_leave_run() or not self.maybe_save():
             return False
         try:
             scenario = self.library.current_scenario(scenario_id)
