@@ -193,8 +193,11 @@ def test_new_run_cancels_the_old_one(qtbot, view):
     qtbot.waitUntil(lambda: _latest_time(view) > 0.5, timeout=5_000)
     old_thread = view.controller._thread
     view.set_pace(None)
+    asked: list[bool] = []
+    view.ask_restart = lambda: asked.append(True) or True  # Run during a run asks first
     with qtbot.waitSignal(view.run_finished, timeout=30_000):
         view.run_action.trigger()
+    assert asked == [True]
     old_thread.join(0.5)
     assert not old_thread.is_alive()
 
