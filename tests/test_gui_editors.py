@@ -85,7 +85,7 @@ def test_invalid_capacity_shows_the_problem_inline_and_changes_nothing(panel, do
     # the words, beside the table, with the place
     problem = panel.services.table.problem
     assert problem.isVisible()
-    assert "hospital · Capacity: must be a whole number ≥ 1" in problem.label.text()
+    assert "hospital · Capacity (servers): must be a whole number ≥ 1" in problem.label.text()
     assert "(services[1].capacity)" in problem.label.text()
     assert not problem.icon.pixmap().isNull()  # an icon, not colour alone
     # the cell itself: tooltip, icon and tint

@@ -182,8 +182,11 @@ def test_new_run_cancels_the_old_one(qtbot, view):
     qtbot.waitUntil(lambda: _latest_time(view) > 0.5, timeout=30_000)
     old_thread = view.controller._thread
     view.set_pace(None)
+    asked: list[bool] = []
+    view.ask_restart = lambda: asked.append(True) or True  # Run during a run asks first
     with qtbot.waitSignal(view.run_finished, timeout=60_000):
         view.run_action.trigger()
+    assert asked == [True]
     old_thread.join(EVENTUALLY_S)
     assert not old_thread.is_alive()
 

@@ -76,6 +76,11 @@ EXPECTED_COLUMNS["m002_run_timings_and_indexes"] = {
     "runs": EXPECTED_COLUMNS["m001_initial"]["runs"] | {"timings"},
 }
 EXPECTED_COLUMNS["m003_scenario_format_v2"] = EXPECTED_COLUMNS["m002_run_timings_and_indexes"]
+EXPECTED_COLUMNS["m004_drafts_per_instance"] = {
+    **EXPECTED_COLUMNS["m003_scenario_format_v2"],
+    "drafts": {"scenario_id", "instance_id", "content", "updated_at"},
+    "instances": {"id", "pid", "host", "started_at", "seen_at"},
+}
 
 
 def open_db(path: Path) -> sqlite_utils.Database:
@@ -254,3 +259,18 @@ def test_duplicate_migration_names_are_refused(monkeypatch):
 
     with pytest.raises(ValueError, match="two migrations"):
         migrations_module.migration(m001_initial)
+
+
+def test_m004_keeps_the_old_draft_as_one_of_no_instance(tmp_path):
+    path = tmp_path / "library.sqlite"
+    db = open_db(path)
+    migrate(db, upto=NAMES.index("m004_drafts_per_instance"))
+    insert_old_rows(db)
+    db.close()
+    with Library(path) as library:
+        [row] = library.db.execute("SELECT scenario_id, instance_id FROM drafts").fetchall()
+        assert row == (1, "")
+        # it belongs to no running instance: offered, and cleared by a save
+        assert library.draft(1) is not None
+        library.save_revision(1, library.draft(1))
+        assert library.db.execute("SELECT COUNT(*) FROM drafts").fetchone()[0] == 0

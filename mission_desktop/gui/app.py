@@ -8,6 +8,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from mission_desktop.gui.shared.text import message_box
+from mission_desktop.gui.shared.wheel import install_wheel_guard
 from mission_desktop.gui.window.main_window import MainWindow
 from mission_desktop.store import Library, StoreError, data_dir, ensure_examples
 
@@ -42,6 +44,7 @@ def application(argv: list[str] | None = None) -> QApplication:
     # title, and the main window's title already starts with "Mission Desktop — "
     app.setOrganizationName(ORGANISATION)
     app.setOrganizationDomain(ORGANISATION_DOMAIN)
+    install_wheel_guard(app)
     return app  # type: ignore[return-value]
 
 
@@ -64,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         library = Library(data_dir() / "library.sqlite")
     except StoreError as e:
-        QMessageBox.critical(None, APP_NAME, f"The scenario library cannot be opened.\n\n{e}")
+        text = f"The scenario library cannot be opened.\n\n{e}"
+        message_box(None, QMessageBox.Icon.Critical, APP_NAME, text).exec()
         return 1
     try:
         problems = ensure_examples(library, SCENARIOS_DIR)

@@ -1,7 +1,7 @@
 """The local library: SQLite through sqlite-utils, ordered migrations, scenarios, revisions,
 drafts, runs and results. No Qt."""
 
-from .errors import ScenarioNotFound, StoreError
+from .errors import ScenarioNotFound, StaleRevision, StoreError
 from .library import (
     ENV_DATA_DIR,
     EXAMPLES_FLAG,
@@ -25,6 +25,7 @@ __all__ = [
     "RunRecord",
     "ScenarioNotFound",
     "ScenarioRecord",
+    "StaleRevision",
     "StoreError",
     "applied_migrations",
     "data_dir",

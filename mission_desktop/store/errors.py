@@ -20,6 +20,19 @@ class ScenarioNotFound(StoreError):
     """No scenario (or revision, or run) with that id in the library."""
 
 
+class StaleRevision(StoreError):
+    """Not saved: the scenario's current revision is no longer the one this window opened
+    (another Mission Desktop window saved it meanwhile). Nothing was written."""
+
+    def __init__(self, name: str, current_number: int):
+        super().__init__(
+            f"“{name}” was saved by another Mission Desktop window (it is now at revision "
+            f"{current_number}) since this window opened it; nothing was saved"
+        )
+        self.name = name
+        self.current_number = current_number
+
+
 def describe_os_error(err: OSError, place: Path | str) -> StoreError:
     """An :class:`OSError` met while preparing the library folder or file."""
     if err.errno == errno.ENOSPC:

@@ -6,8 +6,10 @@ a full disk never leaves half a save: the last saved revision is always intact.
 
 History is never rewritten: saving adds a revision (1, 2, 3… per scenario), restoring an old
 revision adds a new ``restore`` revision with its content, and deleting a scenario only marks
-it deleted. Unsaved edits live in ``drafts`` (one per scenario, overwritten by each autosave)
-until the next save, so they survive a crash.
+it deleted. Unsaved edits live in ``drafts`` (one per scenario and app instance, overwritten
+by each autosave; see :mod:`.drafts`) until the next save, so they survive a crash. A save
+may name the revision its window opened (``base_revision_id``): if another window saved
+meanwhile, :class:`~.errors.StaleRevision` is raised and nothing is written.
 
 Use a :class:`Library` from one thread (SQLite connections are not shared between threads);
 another window or process may open the same file at the same time.
@@ -42,8 +44,10 @@ from mission_desktop.model import (
 )
 from mission_desktop.model.io import checked_text
 
+from . import drafts
 from .errors import (
     ScenarioNotFound,
+    StaleRevision,
     StoreError,
     describe_os_error,
     describe_sqlite_error,
@@ -215,6 +219,9 @@ class Library:
 
     def __init__(self, path: Path | str | None = None, *, timeout: float = 5.0):
         self.path = Path(path) if path is not None else data_dir() / LIBRARY_FILE
+        #: this app instance (its drafts are its own; see :mod:`.drafts`)
+        self.instance_id = uuid.uuid4().hex
+        self._registered = False  # in ``instances``: since its first draft
         if self.path.is_dir():
             raise StoreError(f"{self.path} is a folder, not a Mission Desktop library file")
         try:
@@ -264,7 +271,15 @@ class Library:
     # ----------------------------------------------------------------- lifetime
 
     def close(self) -> None:
-        """Close the library file (safe to call twice)."""
+        """Close the library file (safe to call twice). Drafts left behind become
+        recoverable by the next instance."""
+        if self._registered:
+            self._registered = False
+            try:
+                with self._write() as conn:
+                    drafts.unregister(conn, self.instance_id)
+            except (sqlite3.Error, StoreError):
+                pass  # closed already, read-only or busy: the pid check covers it
         self.db.conn.close()
 
     def __enter__(self) -> Library:
@@ -386,7 +401,8 @@ class Library:
                 except (ScenarioError, StoreError):
                     pass
                 else:
-                    self._upsert_draft(conn, scenario_id, dumps_scenario(edited))
+                    drafts.upsert(conn, scenario_id, self.instance_id, dumps_scenario(edited))
+                    self._registered = True
         return revision
 
     @_guarded
@@ -415,13 +431,17 @@ class Library:
         scenario: Scenario,
         kind: str,
         message: str,
+        base_revision_id: int | None = None,
     ) -> RevisionRecord:
-        """Inside a write: add a revision unless identical to the current one; clear the draft."""
+        """Inside a write: add a revision unless identical to the current one; clear the draft.
+        With ``base_revision_id``, refuse (StaleRevision) if the current revision is another."""
         content = _content(scenario)
         sha = _sha256(content)
         row = self._scenario_row(scenario_id)
         if row["current_sha256"] == sha:
             revision_id = row["current_revision_id"]
+        elif base_revision_id is not None and row["current_revision_id"] != base_revision_id:
+            raise StaleRevision(row["name"], row["current_number"] or 0)
         else:
             number = (row["current_number"] or 0) + 1
             top = conn.execute(
@@ -437,7 +457,7 @@ class Library:
                 "WHERE id = ?",
                 [revision_id, scenario.name, stamp, scenario_id],
             )
-        conn.execute("DELETE FROM drafts WHERE scenario_id = ?", [scenario_id])
+        drafts.clear(conn, scenario_id, self.instance_id)
         return self._revision(revision_id)
 
     @_guarded
@@ -447,13 +467,17 @@ class Library:
         scenario: Scenario,
         kind: RevisionKind = "save",
         message: str = "",
+        *,
+        base_revision_id: int | None = None,
     ) -> RevisionRecord:
         """Save ``scenario`` as the next revision and clear the draft. If its content is
         identical to the current revision, no revision is added and the current one is
-        returned."""
+        returned. ``base_revision_id``: the revision the edits started from; if the scenario
+        has moved on since (another window saved), raise :class:`StaleRevision` and write
+        nothing (checked inside the same transaction as the save)."""
         _check_kind(kind)
         with self._write() as conn:
-            return self._save(conn, scenario_id, scenario, kind, message)
+            return self._save(conn, scenario_id, scenario, kind, message, base_revision_id)
 
     @_guarded
     def replace_scenario(
@@ -533,32 +557,25 @@ class Library:
     # ----------------------------------------------------------------- drafts
 
     def _draft_row(self, scenario_id: int) -> dict[str, Any] | None:
-        return self._one(
-            "SELECT content, updated_at FROM drafts WHERE scenario_id = ?", [scenario_id]
-        )
-
-    @staticmethod
-    def _upsert_draft(conn: sqlite3.Connection, scenario_id: int, content: str) -> None:
-        conn.execute(
-            "INSERT INTO drafts (scenario_id, content, updated_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (scenario_id) DO UPDATE SET content = excluded.content, "
-            "updated_at = excluded.updated_at",
-            [scenario_id, content, now()],
-        )
+        """The newest draft this instance may offer (its own or a stopped instance's)."""
+        rows = drafts.recoverable(self.db.conn, scenario_id, self.instance_id)
+        return rows[0] if rows else None
 
     @_guarded
     def save_draft(self, scenario_id: int, scenario: Scenario) -> None:
-        """Autosave unsaved edits (one draft per scenario, overwritten each time). The draft
+        """Autosave unsaved edits (this instance's draft, overwritten each time). The draft
         survives a crash and is cleared by the next save."""
         content = _content(scenario)
         with self._write() as conn:
             self._scenario_row(scenario_id)
-            self._upsert_draft(conn, scenario_id, content)
+            drafts.upsert(conn, scenario_id, self.instance_id, content)
+        self._registered = True
 
     @_guarded
     def draft(self, scenario_id: int) -> Scenario | None:
-        """Unsaved edits to recover after a crash: ``None`` if there is no draft, if it is the
-        same as the current revision, or if it can no longer be read."""
+        """Unsaved edits to recover after a crash (this instance's, or those of an instance
+        that has stopped; never another open window's): ``None`` if there is no draft, if it
+        is the same as the current revision, or if it can no longer be read."""
         scenario_row = self._scenario_row(scenario_id)
         row = self._draft_row(scenario_id)
         if row is None or _sha256(row["content"]) == scenario_row["current_sha256"]:
@@ -578,16 +595,16 @@ class Library:
     def scenarios_with_drafts(self) -> list[ScenarioRecord]:
         """Scenarios (not deleted) with unsaved edits worth offering to recover at start-up."""
         rows = self.db.query(
-            _SCENARIO_SELECT + " JOIN drafts d ON d.scenario_id = s.id "
-            "WHERE s.deleted_at IS NULL ORDER BY d.updated_at DESC"
+            _SCENARIO_SELECT + " WHERE s.deleted_at IS NULL AND s.id IN "
+            "(SELECT scenario_id FROM drafts) ORDER BY s.updated_at DESC"
         )
         return [ScenarioRecord(**row) for row in rows if self.draft(row["id"]) is not None]
 
     @_guarded
     def discard_draft(self, scenario_id: int) -> None:
-        """Throw away unsaved edits."""
+        """Throw away unsaved edits (this instance's, and the stopped instances' it offered)."""
         with self._write() as conn:
-            conn.execute("DELETE FROM drafts WHERE scenario_id = ?", [scenario_id])
+            drafts.clear(conn, scenario_id, self.instance_id)
 
     # ----------------------------------------------------------------- runs
 

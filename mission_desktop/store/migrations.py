@@ -250,3 +250,39 @@ def m003_scenario_format_v2(db: sqlite_utils.Database) -> None:
             db.execute(
                 "UPDATE drafts SET content = ? WHERE scenario_id = ?", [new, scenario_id]
             )
+
+
+@migration
+def m004_drafts_per_instance(db: sqlite_utils.Database) -> None:
+    """One draft per scenario *and per app instance* (two windows on one scenario no longer
+    overwrite or clear each other's unsaved edits), and the instances that write drafts (so
+    a draft is offered for recovery only once its instance has stopped). A draft from before
+    belongs to no instance (``''``): it is offered as before."""
+    db.execute(
+        """
+        CREATE TABLE instances (
+            id TEXT PRIMARY KEY,
+            pid INTEGER NOT NULL,
+            host TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            seen_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE drafts_new (
+            scenario_id INTEGER NOT NULL REFERENCES scenarios(id),
+            instance_id TEXT NOT NULL DEFAULT '',
+            content TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (scenario_id, instance_id)
+        )
+        """
+    )
+    db.execute(
+        "INSERT INTO drafts_new (scenario_id, instance_id, content, updated_at) "
+        "SELECT scenario_id, '', content, updated_at FROM drafts"
+    )
+    db.execute("DROP TABLE drafts")
+    db.execute("ALTER TABLE drafts_new RENAME TO drafts")

@@ -66,7 +66,7 @@ def cohort_columns(document: ScenarioDocument) -> list[Column]:
         ),
         Column(
             "arrivals.rate",
-            "Arrival rate",
+            "Arrivals per {unit}",
             lambda c: fmt_number(c["arrivals"]["rate"]),
             _store_rate,
             f"Mean arrivals per time unit ({unit()})",
@@ -133,7 +133,7 @@ class CohortsPanel(ListDetailPanel):
             "Give this cohort its own routes after the chosen service",
         )
         self.add_override.clicked.connect(self._add_override)
-        self.remove_override = QPushButton("Remove o&verride", self.detail)
+        self.remove_override = QPushButton("Remove overr&ide", self.detail)
         a11y(
             self.remove_override,
             "Remove route override",

@@ -34,6 +34,7 @@ from mission_desktop.gui.edit.document import (
     path_startswith,
 )
 from mission_desktop.gui.shared.access import a11y, announce
+from mission_desktop.gui.shared.text import plain_label
 from mission_desktop.model import Problem
 
 #: Vermillion from the Okabe–Ito palette for a problem field's outline (3.9:1 on white, above
@@ -86,7 +87,7 @@ class InlineProblem(QWidget):
             style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(16, 16)
         )
         self.icon.setAccessibleName("Problem")
-        self.label = QLabel(self)
+        self.label = plain_label(QLabel(self))
         self.label.setWordWrap(True)
         self.label.setStyleSheet(f"color: {PROBLEM_TEXT_COLOUR}; font-weight: bold;")
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -211,15 +212,18 @@ class ComboDelegate(QStyledItemDelegate):
     ) -> QWidget:
         model = index.model()
         col = getattr(model, "columns", [None])[index.column()] if model else None
-        if col is not None and col.choices is not None:
+        has = col is not None and hasattr(model, "choices")
+        choices = model.choices(index.row(), col) if has else None
+        if choices is not None:
             combo = QComboBox(parent)
             combo.setEditable(False)
-            combo.addItems(list(col.choices()))
-            a11y(combo, col.header, col.tooltip or col.header)
+            combo.addItems(list(choices))
+            header = model.header_text(col) if hasattr(model, "header_text") else col.header
+            a11y(combo, header, col.tooltip or header)
             return combo
         editor = super().createEditor(parent, option, index)
         if col is not None:
-            editor.setAccessibleName(col.header)
+            editor.setAccessibleName(model.header_text(col) if hasattr(model, "header_text") else col.header)
         return editor
 
     def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
@@ -265,7 +269,9 @@ class ListEditor(QWidget):
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
+        # Tab moves along the row's cells and leaves the table after the last (never traps)
         self.view.setTabKeyNavigation(False)
+        self.view.installEventFilter(self)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.verticalHeader().setVisible(False)
@@ -286,7 +292,7 @@ class ListEditor(QWidget):
         noun = model.noun
         self.add_button = QPushButton(f"&Add {noun}", self)
         a11y(self.add_button, f"Add {noun}", f"Add a new {noun}")
-        self.remove_button = QPushButton(f"&Remove {noun}", self)
+        self.remove_button = QPushButton(f"Re&move {noun}", self)
         a11y(self.remove_button, f"Remove {noun}", f"Remove the selected {noun}")
         self.add_button.clicked.connect(self.add_item)
         self.remove_button.clicked.connect(self.remove_current)
@@ -302,6 +308,28 @@ class ListEditor(QWidget):
         self._last_row = -1
         self.view.selectionModel().currentRowChanged.connect(self._on_current)
         self._fit_columns()
+
+    def eventFilter(self, watched: Any, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if watched is self.view and event.type() == QEvent.Type.KeyPress:
+            key = event.key()
+            if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and self._tab_along_row(
+                key == Qt.Key.Key_Tab and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            ):
+                return True
+        return super().eventFilter(watched, event)
+
+    def _tab_along_row(self, forward: bool) -> bool:
+        """Move to the next (or previous) cell of the current row; False at the row's end."""
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return False
+        col = index.column() + (1 if forward else -1)
+        while 0 <= col < self.model.columnCount():
+            if not self.view.isColumnHidden(col):
+                self.view.setCurrentIndex(self.model.index(index.row(), col))
+                return True
+            col += 1 if forward else -1
+        return False
 
     def _corner_names(self) -> None:
         from PySide6.QtWidgets import QAbstractButton

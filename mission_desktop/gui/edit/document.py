@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 
 from mission_desktop.gui.edit.commands import ReplaceScenarioCommand
 from mission_desktop.gui.shared.palette import department_colours
+from mission_desktop.gui.shared.text import plain_tip
 from mission_desktop.model import Problem, Scenario, ScenarioError, scenario_from_dict
 from mission_desktop.model import scenario_to_dict as _to_dict
 from mission_desktop.report.format import (  # noqa: F401 - the one formatter, re-exported
@@ -209,6 +210,8 @@ class Column:
     tooltip: str = ""
     #: the choices offered by a drop-down editor, if any
     choices: Callable[[], Sequence[str]] | None = None
+    #: choices that depend on the row's item (used instead of ``choices`` when given)
+    item_choices: Callable[[dict[str, Any]], Sequence[str]] | None = None
     #: the value put in the editor (defaults to the display)
     edit_value: Callable[[dict[str, Any]], Any] | None = None
     #: after an id changes: ``rename(doc, old, new)`` updates every reference to it
@@ -326,7 +329,7 @@ class ListTableModel(QAbstractTableModel):
                 who = item.get("id") or item.get("to") or f"row {row + 1}"
                 field = field.lstrip(".")
                 header = next(
-                    (c.header for c in self.columns if field and path_startswith(field, c.key)),
+                    (self.header_text(c) for c in self.columns if field and path_startswith(field, c.key)),
                     field,
                 )
                 where = f"{who} · {header}" if header else str(who)
@@ -349,17 +352,31 @@ class ListTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal:
             col = self.columns[section]
             if role == Qt.ItemDataRole.DisplayRole:
-                return col.header
+                return self.header_text(col)
             if role == Qt.ItemDataRole.ToolTipRole and col.tooltip:
                 return col.tooltip
         elif role == Qt.ItemDataRole.DisplayRole:
             return str(section + 1)
         return None
 
+    def header_text(self, col: Column) -> str:
+        """The column's header, its ``{unit}`` / ``{units}`` the scenario's time unit."""
+        unit = self.document.scenario.time_unit
+        return col.header.replace("{units}", plural_unit(unit)).replace("{unit}", unit)
+
+    def choices(self, row: int, col: Column) -> Sequence[str] | None:
+        """What a drop-down in row ``row`` of ``col`` offers (None: no drop-down)."""
+        if col.item_choices is not None and 0 <= row < len(self._items):
+            return tuple(col.item_choices(self._items[row]))
+        return None if col.choices is None else tuple(col.choices())
+
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
         if index.isValid() and self.columns[index.column()].store is not None:
-            base |= Qt.ItemFlag.ItemIsEditable
+            col = self.columns[index.column()]
+            # a field this row does not have (no choices for it): not editable here
+            if col.item_choices is None or self.choices(index.row(), col):
+                base |= Qt.ItemFlag.ItemIsEditable
         return base
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -379,11 +396,11 @@ class ListTableModel(QAbstractTableModel):
             return "" if value is None else value
         if role == Qt.ItemDataRole.ToolTipRole:
             if problem:
-                return f"⚠ {problem}"
+                return plain_tip(f"⚠ {problem}")
             # the full value first: a narrow column elides it
             value = col.display(item)
             text = "" if value is None else str(value)
-            return "\n".join(t for t in (text, col.tooltip) if t) or None
+            return plain_tip("\n".join(t for t in (text, col.tooltip) if t)) or None
         if role == Qt.ItemDataRole.DecorationRole:
             if problem:
                 return _problem_icon()
@@ -415,7 +432,7 @@ class ListTableModel(QAbstractTableModel):
                 col.rename(doc, old, new)
 
         name = self._items[row].get("id") or self._items[row].get("to") or f"{row + 1}"
-        problems = self.document.edit(change, f"Set {self.noun} {name} {col.header.lower()}")
+        problems = self.document.edit(change, f"Set {self.noun} {name} {self.header_text(col).lower()}")
         if problems:
             self._show_problems(problems)
             return False

@@ -49,21 +49,21 @@ def policy_columns(document: ScenarioDocument) -> list[Column]:
         Column("name", "Name", lambda p: p["name"], _store_text("name"), "Name of the policy"),
         Column(
             "start",
-            "Start",
+            "Starts ({unit} number)",
             lambda p: fmt_number(p.get("start", 0)),
             _store_number("start"),
-            "When the policy takes effect (time units from the start)",
+            "When the policy takes effect: the number of time units from the start of the run",
         ),
         Column(
             "cost.one_off",
-            "One-off cost",
+            "One-off cost (£)",
             lambda p: fmt_number(p.get("cost", {}).get("one_off", 0)),
             _store_number("cost.one_off"),
             "Paid once, when the policy starts",
         ),
         Column(
             "cost.per_time",
-            "Running cost",
+            "Running cost (£ per {unit})",
             lambda p: fmt_number(p.get("cost", {}).get("per_time", 0)),
             _store_number("cost.per_time"),
             "Paid per time unit while the policy is in force",
@@ -119,12 +119,39 @@ def change_columns(document: ScenarioDocument) -> list[Column]:
         else:
             item["add" if lever == "capacity" else "multiply"] = old_value if old_value else 1
 
-    def targets() -> tuple[str, ...]:
-        s = document.scenario
-        return tuple(x.id for x in s.services) + tuple(c.id for c in s.cohorts)
+    def services() -> tuple[str, ...]:
+        return tuple(s.id for s in document.scenario.services)
+
+    def cohorts() -> tuple[str, ...]:
+        return tuple(c.id for c in document.scenario.cohorts)
+
+    def targets(item: dict[str, Any]) -> tuple[str, ...]:
+        """What the lever acts on: a cohort's arrivals, else a service."""
+        return cohorts() if _target_key(item) == "cohort" else services()
 
     def store_target(item: dict[str, Any], value: Any, path: str) -> None:
-        item[_target_key(item)] = str(value).strip()
+        text = str(value).strip()
+        if text not in targets(item):
+            kind = "a cohort" if _target_key(item) == "cohort" else "a service"
+            raise value_problem(
+                path, f"{item.get('lever', 'this')} changes act on {kind}: “{text}” is not one"
+            )
+        item[_target_key(item)] = text
+
+    def route_cohorts(item: dict[str, Any]) -> tuple[str, ...]:
+        return ("",) + cohorts() if item.get("lever") == "route" else ()
+
+    def store_cohort(item: dict[str, Any], value: Any, path: str) -> None:
+        text = str(value).strip()
+        if item.get("lever") == "arrival_rate":
+            store_target(item, text, path)
+            return
+        if item.get("lever") != "route":
+            raise value_problem(path, "only a route change (or arrival_rate) has a cohort")
+        if text:
+            item["cohort"] = text
+        else:
+            item.pop("cohort", None)
 
     def store_to(item: dict[str, Any], value: Any, path: str) -> None:
         if item.get("lever") != "route":
@@ -159,8 +186,8 @@ def change_columns(document: ScenarioDocument) -> list[Column]:
             "Service or cohort",
             lambda c: c.get(_target_key(c), ""),
             store_target,
-            "The service (or, for arrival_rate, the cohort) changed",
-            choices=targets,
+            "The service changed (for arrival_rate: the cohort)",
+            item_choices=targets,
         ),
         Column(
             "to",
@@ -168,7 +195,15 @@ def change_columns(document: ScenarioDocument) -> list[Column]:
             lambda c: c.get("to", ""),
             store_to,
             "For a route change: the destination service",
-            choices=lambda: tuple(s.id for s in document.scenario.services),
+            item_choices=lambda c: services() if c.get("lever") == "route" else (),
+        ),
+        Column(
+            "cohort",
+            "Cohort (routes, optional)",
+            lambda c: c.get("cohort", "") if c.get("lever") == "route" else "",
+            store_cohort,
+            "For a route change: only this cohort's route (blank: everyone's)",
+            item_choices=route_cohorts,
         ),
         Column(
             "operation",

@@ -84,7 +84,7 @@ class RunSettingsPanel(QWidget):
         row("&Time unit:", self.time_unit, "time_unit")
 
         self.horizon = self._double("Horizon", "How long each replication runs")
-        row("&Horizon:", self.horizon, "run.horizon", also=("run",))
+        row("Hori&zon:", self.horizon, "run.horizon", also=("run",))
         self.warm_up = self._double("Warm-up", "Time excluded from statistics at the start")
         row("&Warm-up:", self.warm_up, "run.warm_up")
 
@@ -99,14 +99,14 @@ class RunSettingsPanel(QWidget):
         self.replications.editingFinished.connect(
             lambda: self._set_run("replications", self.replications.value())
         )
-        row("&Replications:", self.replications, "run.replications")
+        row("Re&plications:", self.replications, "run.replications")
 
         self.seed = QSpinBox(self)
         self.seed.setRange(0, MAX_SEED)
         self.seed.setKeyboardTracking(False)
         a11y(self.seed, "Random seed", "The same seed gives the same results on every run")
         self.seed.editingFinished.connect(lambda: self._set_run("seed", self.seed.value()))
-        row("Random &seed:", self.seed, "run.seed")
+        row("Ra&ndom seed:", self.seed, "run.seed")
         layout.addStretch(1)
         document.scenario_changed.connect(lambda _s: self.refresh())
         self.refresh()

@@ -12,7 +12,11 @@ from mission_desktop.model import (
     scenario_from_dict,
 )
 from mission_desktop.model.blank import blank_scenario
-from mission_desktop.store import StoreError
+from mission_desktop.store import StaleRevision, StoreError
+
+#: answers to :meth:`ask_stale_save`
+SAVE_ANYWAY = "anyway"
+SAVE_COPY = "copy"
 
 
 class SavingMixin:
@@ -28,10 +32,13 @@ class SavingMixin:
                 self.scenario_id = record.id
                 revision = self.library.current_revision(record.id)
             else:
-                revision = self.library.save_revision(self.scenario_id, scenario, "save")
+                revision = self._save_revision(scenario)
+                if isinstance(revision, bool):  # cancelled, or saved as a copy instead
+                    return revision
         except StoreError as e:
             self.show_error("Not saved", str(e))
             return False
+        self.base_revision_id = revision.id
         self.autosave_timer.stop()
         self.undo_stack.setClean()
         self._update_title()
@@ -39,6 +46,30 @@ class SavingMixin:
         self.statusBar().showMessage(f"Saved “{scenario.name}” as revision {revision.number}", 5000)
         self.scenario_saved.emit(revision)
         return True
+
+    def _save_revision(self, scenario):
+        """Save over the revision the edits started from; if another window saved
+        meanwhile, ask: a new revision anyway, a copy (True when made) or nothing (False)."""
+        try:
+            return self.library.save_revision(
+                self.scenario_id, scenario, "save", base_revision_id=self.base_revision_id
+            )
+        except StaleRevision:
+            choice = self.ask_stale_save(scenario.name)
+        if choice == SAVE_ANYWAY:
+            return self.library.save_revision(self.scenario_id, scenario, "save")
+        if choice == SAVE_COPY:
+            return self.save_as()
+        return False
+
+    def note_base_revision(self) -> None:
+        """The edits now start from the scenario's current revision."""
+        self.base_revision_id = None
+        if self.scenario_id is not None:
+            try:
+                self.base_revision_id = self.library.current_revision(self.scenario_id).id
+            except StoreError:
+                pass
 
     def save_as(self, name: str | None = None) -> bool:
         """Save a copy under a new name as a new library entry, and continue with the copy."""
@@ -66,6 +97,7 @@ class SavingMixin:
             return False
         self.autosave_timer.stop()
         self.scenario_id = record.id
+        self.note_base_revision()
         self.document.reset(copy)
         self.refresh_library()
         self.statusBar().showMessage(f"Saved a copy as “{name}”", 5000)

@@ -395,7 +395,7 @@ class ArrivalProfileEditor(_CycleEditor):
         super().__init__(
             parent,
             (
-                "Arrivals &vary over a repeating cycle",
+                "Arrivals vary over a repeating c&ycle",
                 "Arrivals vary over a repeating cycle",
                 "Tick to set busy and quiet times: the rate is multiplied by one number per slice",
             ),

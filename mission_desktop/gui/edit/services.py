@@ -10,7 +10,10 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
+    QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -103,7 +106,7 @@ def service_columns(document: ScenarioDocument) -> list[Column]:
         ),
         Column(
             "capacity",
-            "Capacity",
+            "Capacity (servers)",
             _capacity_text,
             _store_capacity,
             "Servers (staff, beds, caseworkers); blank = unlimited",
@@ -111,14 +114,14 @@ def service_columns(document: ScenarioDocument) -> list[Column]:
         ),
         Column(
             "service_time",
-            "Service time",
+            "Service time ({units})",
             lambda s: describe_distribution(s.get("service_time")),
             None,
             "How long each person is served (edit below)",
         ),
         Column(
             "queue_limit",
-            "Queue limit",
+            "Queue limit (people)",
             lambda s: s.get("queue_limit"),
             _store_queue_limit,
             "Most people waiting; blank = no limit",
@@ -196,10 +199,11 @@ class ServicesPanel(ListDetailPanel):
         form2.addRow("", ab_problem)
         self.problems.add(self._path("abandon_to"), self.abandon_to, ab_problem)
 
+        self._build_staff_helper(form2)
         self.cost_server = self._spin(
-            "Cost per server per time unit", form2, "cost.per_server_per_time", 1e12
+            "Cost per server (£)", form2, "cost.per_server_per_time", 1e12
         )
-        self.cost_case = self._spin("Cost per case", form2, "cost.per_case", 1e12)
+        self.cost_case = self._spin("Cost per case (£)", form2, "cost.per_case", 1e12)
 
         self.has_target = QCheckBox("Has a service &target", self.detail)
         a11y(
@@ -231,6 +235,44 @@ class ServicesPanel(ListDetailPanel):
         box.addWidget(self.leaving)
         box.addStretch(1)
         self.detail_form = form
+
+    def _build_staff_helper(self, form: QFormLayout) -> None:
+        """Capacity as staff × cases each: two boxes and a button that writes the product."""
+        row = QHBoxLayout()
+        self.staff = QSpinBox(self.detail)
+        self.staff.setRange(1, 1_000_000)
+        self.staff.setSuffix(" staff")
+        a11y(self.staff, "Staff", "How many staff (or teams) work at this service")
+        self.cases_each = QSpinBox(self.detail)
+        self.cases_each.setRange(1, 1_000_000)
+        self.cases_each.setSuffix(" cases each")
+        a11y(self.cases_each, "Cases each", "How many people each of them serves at once")
+        times = QLabel("×", self.detail)
+        times.setAccessibleName("times")
+        self.staff_button = QPushButton("Set capacit&y", self.detail)
+        a11y(
+            self.staff_button,
+            "Set capacity from staff",
+            "Set the capacity (servers) to staff × cases each",
+        )
+        self.staff_button.clicked.connect(self.apply_staff)
+        for w in (self.staff, times, self.cases_each, self.staff_button):
+            row.addWidget(w)
+        row.addStretch(1)
+        form.addRow("Capacity from staff:", row)
+
+    def apply_staff(self) -> None:
+        """Write capacity = staff × cases each, as one undoable edit."""
+        capacity = self.staff.value() * self.cases_each.value()
+
+        def change(item: dict[str, Any]) -> None:
+            item["capacity"] = capacity
+
+        self._edit(
+            change,
+            f"Set {self._name()} capacity to {self.staff.value()} staff × "
+            f"{self.cases_each.value()} cases = {capacity}",
+        )
 
     def _path(self, key: str) -> Callable[[], str]:
         """The path of the selected service's field ``key`` ('' with none selected)."""
@@ -300,6 +342,10 @@ class ServicesPanel(ListDetailPanel):
             spin.blockSignals(True)
             spin.setValue(value)
             spin.blockSignals(False)
+        # the helper keeps its numbers while they still give the capacity
+        if self.staff.value() * self.cases_each.value() != svc.capacity:
+            self.staff.setValue(svc.capacity or 1)
+            self.cases_each.setValue(1)
         self.target_wait.setSuffix(f" {plural_unit(unit)}")
         self.cost_server.setSuffix(f" per server per {unit}")
         self.has_target.blockSignals(True)

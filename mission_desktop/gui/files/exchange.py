@@ -15,6 +15,8 @@ from PySide6.QtGui import (
 )
 
 from mission_desktop.gui.edit.document import scenario_to_dict, unique_name
+from mission_desktop.gui.files.loading import load_off_thread
+from mission_desktop.gui.shared.text import menu_text, plain_tip
 from mission_desktop.gui.window.dialogs import (
     KEEP_BOTH,
     REPLACE,
@@ -40,7 +42,7 @@ class FileExchangeMixin:
     def open_file(self, path: str | Path) -> int | None:
         """Open a scenario file: validate, add to the library (asking about a duplicate name),
         and show it. Returns the library id, or None if nothing was opened."""
-        if not self.maybe_save():
+        if not self.confirm_leave_run() or not self.maybe_save():
             return None
         sid = self.import_file(path)
         if sid is not None:
@@ -55,12 +57,22 @@ class FileExchangeMixin:
     def import_file(self, path: str | Path) -> int | None:
         """Add a file to the library without opening it. A bad file changes nothing."""
         path = Path(path)
+        if getattr(self, "_loading_file", False):
+            self.statusBar().showMessage("Still opening another file; try again in a moment", 5000)
+            return None
+        self._loading_file = True
+        self.statusBar().showMessage(f"Opening {path.name}…")
         try:
-            scenario = load_scenario(path)
+            # read and checked off the GUI thread: a large or hostile file never freezes
+            # the window; the library is touched here, on the GUI thread, afterwards
+            scenario = load_off_thread(load_scenario, path)
         except ScenarioError as e:
             self.show_problems(e)
             self.statusBar().showMessage(f"{path.name} was not opened: it has problems", 8000)
             return None
+        finally:
+            self._loading_file = False
+        self.statusBar().clearMessage()
         self._last_import_identical = False
         try:
             existing = self.library.find_by_name(scenario.name)
@@ -82,6 +94,7 @@ class FileExchangeMixin:
                     self.library.replace_scenario(target.id, scenario, f"Replaced by {path.name}")
                     sid = target.id
                     if sid == self.scenario_id:
+                        self.note_base_revision()
                         self.document.reset(self.library.current_scenario(sid))
                     message = f"Replaced “{scenario.name}” with {path.name} (its history is kept)"
                 elif choice == KEEP_BOTH:
@@ -161,8 +174,8 @@ class FileExchangeMixin:
             action.setEnabled(False)
             return
         for i, f in enumerate(files, start=1):
-            action = self.recent_menu.addAction(f"&{i} {Path(f).name}")
-            action.setToolTip(f)
+            action = self.recent_menu.addAction(f"&{i} {menu_text(Path(f).name)}")
+            action.setToolTip(plain_tip(f))
             action.setStatusTip(f)
             action.setData(f)
             action.triggered.connect(lambda _c=False, f=f: self.open_recent_file(f))
@@ -193,9 +206,13 @@ class FileExchangeMixin:
             event.ignore()
             return
         event.acceptProposedAction()
-        QTimer.singleShot(0, lambda: self.open_file(paths[0]))
-        for extra in paths[1:]:
-            QTimer.singleShot(0, lambda p=extra: self.import_file(p))
+
+        def take() -> None:  # one after another: each is read off the GUI thread
+            self.open_file(paths[0])
+            for extra in paths[1:]:
+                self.import_file(extra)
+
+        QTimer.singleShot(0, take)
 
     def export_scenario(self, path: str | Path) -> bool:
         try:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from mission_desktop.gui.library.delegate import DETAIL_ROLE, friendly_time
+from mission_desktop.gui.shared.text import plain_tip
 from mission_desktop.model.blank import blank_scenario
 from mission_desktop.store import StoreError
 
@@ -44,7 +45,7 @@ class LibraryMixin:
             saved = f"revision {rec.revision_number}, saved {when}"
             short = f"rev. {rec.revision_number} · {when}"
             item.setData(f"{'Open now · ' if is_open else ''}{short}", DETAIL_ROLE)
-            item.setToolTip(f"{rec.name}\n{saved[0].upper()}{saved[1:]}")
+            item.setToolTip(plain_tip(f"{rec.name}\n{saved[0].upper()}{saved[1:]}"))
             spoken = f"{rec.name}, {saved}"
             if is_open:
                 font = item.font()
@@ -111,7 +112,7 @@ class LibraryMixin:
         """Show a library scenario (asking first about unsaved edits, offering a draft)."""
         if scenario_id == self.scenario_id and not force:
             return True
-        if not self.maybe_save():
+        if not self.confirm_leave_run() or not self.maybe_save():
             return False
         try:
             scenario = self.library.current_scenario(scenario_id)
@@ -122,6 +123,7 @@ class LibraryMixin:
             return False
         self.autosave_timer.stop()
         self.scenario_id = scenario_id
+        self.note_base_revision()
         self.document.reset(scenario)
         if draft is not None and draft != scenario:
             if self.ask_recover_draft(scenario.name, when):
@@ -187,6 +189,7 @@ class LibraryMixin:
             self.show_error("Not renamed", str(e))
             return False
         if scenario_id == self.scenario_id:
+            self.note_base_revision()
             if self.is_modified():
                 self.document.edit(lambda d: d.__setitem__("name", name), "Rename")
             else:
@@ -244,6 +247,7 @@ class LibraryMixin:
             self.show_error("Not restored", str(e))
             return False
         if scenario_id == self.scenario_id:
+            self.note_base_revision()
             self.document.reset(self.library.current_scenario(scenario_id))
         self.refresh_library()
         self.statusBar().showMessage(f"Restored: now revision {rev.number}", 5000)

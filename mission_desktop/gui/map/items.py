@@ -40,6 +40,7 @@ from mission_desktop.gui.map.drawing import (
     wrap_text,
 )
 from mission_desktop.gui.shared.palette import heat
+from mission_desktop.gui.shared.text import plain_tip
 from mission_desktop.sim.snapshots import ServiceSnapshot
 
 if TYPE_CHECKING:  # the view owns its items; only for type hints (no import cycle)
@@ -88,7 +89,7 @@ class ServiceNode(QGraphicsItem):
         )
         self.setCursor(Qt.CursorShape.OpenHandCursor)
         self.setZValue(2)
-        self.setToolTip(self.describe())
+        self.setToolTip(plain_tip(self.describe()))
 
     # ---------------------------------------------------------------- text
     def capacity_text(self) -> str:
@@ -128,7 +129,7 @@ class ServiceNode(QGraphicsItem):
             self.heat_colour, self.heat_word = heat(0.0)
         else:
             self.heat_colour, self.heat_word = heat(queue_pressure(self.waiting, self.capacity))
-        self.setToolTip(self.describe())
+        self.setToolTip(plain_tip(self.describe()))
         self.update()
         return True
 
@@ -263,7 +264,7 @@ class CohortNode(QGraphicsItem):
         tip = f"Cohort: {cohort.name} (arrivals {cohort.arrivals.rate:g} per time unit)"
         if entries:
             tip += f"; enters at {entries}"
-        self.setToolTip(tip)
+        self.setToolTip(plain_tip(tip))
 
     def rect(self) -> QRectF:
         return QRectF(-COHORT_W / 2, -self.height / 2, COHORT_W, self.height)
@@ -323,7 +324,7 @@ class RouteEdge(QGraphicsItem):
         self.text_scale = 1.0
         self.setZValue(1)
         if tooltip:
-            self.setToolTip(tooltip)
+            self.setToolTip(plain_tip(tooltip))
         self._path = QPainterPath()
         self._head = QPolygonF()
         self._label_pos = QPointF()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from mission_desktop.gui.map.drawing import SEVERE_QUEUE_PER_SERVER, TEXT, map_font, paint_swatch
 from mission_desktop.gui.shared.palette import HEAT_STEPS
+from mission_desktop.gui.shared.text import plain_tip
 
 
 def legend_rows(departments: dict[str, str]) -> list[tuple[str, str, str]]:
@@ -154,7 +155,7 @@ class MapKey(QWidget):
                 {(k or "No department"): v for k, v in departments.items()}
             )
         ]
-        self.setToolTip("How to read the map:\n" + "\n".join(details))
+        self.setToolTip(plain_tip("How to read the map:\n" + "\n".join(details)))
         self.setAccessibleDescription("; ".join(details))
         self.updateGeometry()
         self.update()

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from mission_desktop.gui.shared.palette import NEUTRAL, department_colours
+from mission_desktop.gui.shared.text import plain_label
 from mission_desktop.report.format import (  # noqa: F401 - the one formatter, re-exported
     MINUS,
     estimate_parts,
@@ -152,7 +153,7 @@ class KpiPanel(QScrollArea):
 
     def _show_message(self, text: str) -> None:
         self._reset()
-        label = QLabel(text)
+        label = plain_label(QLabel(), text)
         label.setWordWrap(True)
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         label.setAccessibleName(text)
@@ -227,7 +228,7 @@ class KpiPanel(QScrollArea):
         warnings = results.get("warnings") or []
         if warnings:
             text = "Warnings from the run:\n" + "\n".join(f"• {w}" for w in warnings)
-            label = QLabel(text)
+            label = plain_label(QLabel(), text)
             label.setWordWrap(True)
             label.setFont(self._font())
             label.setStyleSheet(

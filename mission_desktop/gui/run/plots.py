@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from mission_desktop.gui.shared.palette import VARIANT_COLOURS
+from mission_desktop.gui.shared.text import plain_label, plain_tip
 from mission_desktop.report.format import plural_unit
 from mission_desktop.report.summary import baseline_id
 from mission_desktop.sim.snapshots import Snapshot
@@ -283,13 +284,13 @@ class LivePlots(QWidget):
         min_h = round(MIN_PLOT_HEIGHT * self._font_pt / 13)
         first_plot: pg.PlotItem | None = None
         for sid, sname in self._services:
-            title = QLabel(sname)
+            title = plain_label(QLabel(), sname)
             title.setWordWrap(True)
             title.setFont(title_font)
             title.setMinimumWidth(40)
             title.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom)
             title.setStyleSheet("color: #111111;")
-            title.setToolTip(sname)
+            title.setToolTip(plain_tip(sname))
             title.setAccessibleName(f"Plot of {sname}")
             title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             widget = _SmallPlot(background="w")
@@ -393,7 +394,10 @@ class LivePlots(QWidget):
                 self._curves[(vid, sid)] = curve
         self.legend.setText(legend_html(entries, max(self._font_pt - 1, 6)))
         self.legend.setToolTip(
-            "Lines: " + ", ".join(e[0] + (" (baseline, dashed)" if e[2] else "") for e in entries)
+            plain_tip(
+                "Lines: "
+                + ", ".join(e[0] + (" (baseline, dashed)" if e[2] else "") for e in entries)
+            )
         )
         self._dirty = False
         if running:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QProgressBar,
     QSizePolicy,
     QSlider,
@@ -44,6 +45,7 @@ from mission_desktop.gui.run import worker as w
 from mission_desktop.gui.run.kpi import KpiPanel
 from mission_desktop.gui.run.plots import LivePlots, baseline_id, plural_unit
 from mission_desktop.gui.shared.access import announce
+from mission_desktop.gui.shared.text import ask_plain, plain_label
 
 #: presentation pace range per time unit (simulated units per wall second)
 PACE_RANGES = {
@@ -177,7 +179,7 @@ class RunView(QWidget):
         self.progress_bar.setValue(0)
         self.progress_bar.setTextVisible(True)
         self.progress_bar.setAccessibleName("Run progress")
-        self.progress_label = QLabel("Ready.")
+        self.progress_label = plain_label(QLabel(), "Ready.")
         self.progress_label.setWordWrap(True)
         self.progress_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.progress_label.setAccessibleName("Run status")
@@ -198,9 +200,14 @@ class RunView(QWidget):
         buttons = QHBoxLayout()
         for b in (self.run_button, self.pause_button, self.stop_button):
             buttons.addWidget(b)
-        variants_box = QGroupBox("&Variants")
+        variants_box = QGroupBox("Varia&nts")
         vb = QVBoxLayout(variants_box)
         vb.addWidget(self.variant_list)
+        #: says so when the ticked variants leave nothing to compare
+        self.compare_note = plain_label(QLabel())
+        self.compare_note.setWordWrap(True)
+        self.compare_note.setAccessibleName("What the run will compare")
+        vb.addWidget(self.compare_note)
 
         controls = QWidget()
         controls.setAccessibleName("Run controls")
@@ -253,7 +260,7 @@ class RunView(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Live view and results")
         self.tabs.addTab(live, "&Live")
-        self.tabs.addTab(self.kpi, "R&esults")
+        self.tabs.addTab(self.kpi, "Resul&ts")
 
         # a run that fails says why here, above the plots and key figures: it cannot be
         # missed, and (unlike a dialog) it blocks nothing, neither the user nor a test
@@ -499,9 +506,14 @@ class RunView(QWidget):
         self._split_timer.start()
         self.service_map.fit_map()
         self.kpi.set_scenario(scenario)
-        self.progress_bar.setValue(0)
+        self._reset_progress()
         self._set_status("Ready. Press Run (F5).")
         self._update_actions()
+
+    def _reset_progress(self) -> None:
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setFormat("%p%")
 
     def _configure_pace(self, scenario) -> None:
         lo, hi = PACE_RANGES.get(scenario.time_unit, (1.0, 365.0))
@@ -568,6 +580,8 @@ class RunView(QWidget):
         if not variants:
             self._set_status("Tick at least one variant to run.")
             return
+        if self.controller.is_running and not self.ask_restart():
+            return
         self._flush_finished()
         self._results = None
         self._shut_down = False
@@ -581,8 +595,7 @@ class RunView(QWidget):
             self.map_variant_combo.setCurrentIndex(index)
             self.service_map.set_variant(variants[0])
         self.pause_action.setChecked(False)
-        self.progress_bar.setRange(0, 1000)
-        self.progress_bar.setValue(0)
+        self._reset_progress()
         self.tabs.setCurrentIndex(0)
         self.controller.start(
             self._scenario,
@@ -591,6 +604,29 @@ class RunView(QWidget):
             pace=self.pace(),
         )
         self.run_started.emit()
+
+    def ask_restart(self) -> bool:
+        """Before Run (F5) throws away the run going on: ask (tests replace this)."""
+        return (
+            ask_plain(
+                self,
+                "Restart the run?",
+                "A run is going on. Stop it and start again from the beginning?",
+                default=QMessageBox.StandardButton.No,
+            )
+            == QMessageBox.StandardButton.Yes
+        )
+
+    def compare_text(self) -> str:
+        """'' when the ticked variants are compared, else what the run will show."""
+        ticked = self.selected_variants()
+        if len(ticked) != 1 or self._scenario is None:
+            return ""
+        variants = {v.id: v.name for v in self._scenario.effective_variants}
+        name = variants.get(ticked[0], ticked[0])
+        if len(variants) == 1:
+            return f"Only one variant (“{name}”): nothing will be compared."
+        return f"Only “{name}” is ticked: nothing will be compared. Tick others to compare."
 
     @Slot()
     def stop_run(self) -> None:
@@ -722,6 +758,9 @@ class RunView(QWidget):
         self.stop_action.setEnabled(running)
         self.variant_list.setEnabled(not running)
         self.replications_spin.setEnabled(not running)
+        note = self.compare_text()
+        self.compare_note.setText(note)
+        self.compare_note.setVisible(bool(note))
 
     # ------------------------------------------------------------------ presentation
     def set_font_size(self, points: int) -> None:

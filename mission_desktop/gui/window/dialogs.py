@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mission_desktop.gui.shared.text import plain_label
 from mission_desktop.model import Problem
 
 KEEP_BOTH = "keep_both"
@@ -47,7 +48,7 @@ class ProblemsDialog(QDialog):
         self.setWindowTitle(title)
         self.problems = tuple(problems)
         layout = QVBoxLayout(self)
-        self.intro = QLabel(intro, self)
+        self.intro = plain_label(QLabel(self), intro)
         self.intro.setWordWrap(True)
         layout.addWidget(self.intro)
         self.table = QTableWidget(len(self.problems), 2, self)
@@ -147,6 +148,7 @@ def duplicate_name_box(name: str, parent: QWidget | None = None) -> tuple[QMessa
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle("Scenario already in the library")
+    box.setTextFormat(Qt.TextFormat.PlainText)
     box.setText(f"The library already has a scenario named “{name}”.")
     box.setInformativeText(
         "Keep both (the file is added under a new name), or replace the library's copy "
@@ -164,6 +166,7 @@ def save_changes_box(name: str, parent: QWidget | None = None) -> tuple[QMessage
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle("Unsaved edits")
+    box.setTextFormat(Qt.TextFormat.PlainText)
     box.setText(f"“{name}” has edits that are not saved.")
     box.setInformativeText("Save them as a new revision, discard them, or go back?")
     save = box.addButton(QMessageBox.StandardButton.Save)
@@ -229,7 +232,7 @@ class AboutDialog(QDialog):
             f"Licence: {licence}\n"
             f"Your library and settings are kept in:\n{data_folder}"
         )
-        self.label = QLabel(self.text, self)
+        self.label = plain_label(QLabel(self), self.text)
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse

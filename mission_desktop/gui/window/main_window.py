@@ -43,6 +43,7 @@ from mission_desktop.gui.map.view import ServiceMapView
 from mission_desktop.gui.run.view import RunView
 from mission_desktop.gui.shared.access import a11y
 from mission_desktop.gui.shared.palette import FOCUS_STYLE
+from mission_desktop.gui.shared.wheel import install_wheel_guard
 from mission_desktop.gui.window.menus import MenusMixin
 from mission_desktop.gui.window.presentation import PresentationMixin
 from mission_desktop.gui.window.prompts import PromptsMixin
@@ -55,6 +56,8 @@ from mission_desktop.model.blank import blank_scenario
 from mission_desktop.store import Library, StoreError
 
 APP_TITLE = "Mission Desktop"
+#: the library setting holding the variants ticked for a scenario, by its library id
+SETTING_RUN_VARIANTS = "gui.run_variants.{scenario_id}"
 AUTOSAVE_MS = 2000
 #: initial width of the library list (px): long scenario names fit on two lines
 LIBRARY_WIDTH = 290
@@ -85,8 +88,11 @@ class MainWindow(
 
     def __init__(self, library: Library, parent: QWidget | None = None):
         super().__init__(parent)
+        install_wheel_guard()  # before any control is made: the wheel scrolls forms
         self.library = library
         self.scenario_id: int | None = None
+        #: the revision the edits started from (a save over a newer one asks first)
+        self.base_revision_id: int | None = None
         self.last_results: dict[str, Any] | None = None
         self._base_font = QFont(QApplication.font())
         self.zoom_percent = 100
@@ -174,7 +180,7 @@ class MainWindow(
         self.run_view = RunView()
         self.run_view.setAccessibleName("Run view")
         self.tabs.addTab(self.service_map, "&Map")
-        self.tabs.addTab(self.editor, "&Edit")
+        self.tabs.addTab(self.editor, "E&dit")
         self.tabs.addTab(self.run_view, "R&un")
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(0, 0)
@@ -196,6 +202,59 @@ class MainWindow(
         finished = getattr(self.run_view, "run_finished", None)
         if finished is not None:
             finished.connect(self._on_run_finished)
+        started = getattr(self.run_view, "run_started", None)
+        if started is not None:
+            started.connect(self._remember_variants)
+        self.scenario_opened.connect(lambda _s: self._restore_variants())
+
+    # ================================================================= run choices
+    def _remember_variants(self) -> None:
+        """The variants ticked for this run, kept for the scenario (library settings)."""
+        selected = getattr(self.run_view, "selected_variants", None)
+        if self.scenario_id is None or not callable(selected):
+            return
+        try:
+            self.library.set_setting(
+                SETTING_RUN_VARIANTS.format(scenario_id=self.scenario_id), list(selected())
+            )
+        except StoreError:
+            pass
+
+    def _restore_variants(self) -> None:
+        """Tick the variants last run for this scenario; a scenario never run: all."""
+        setter = getattr(self.run_view, "set_selected_variants", None)
+        if not callable(setter):
+            return
+        ids = [v.id for v in self.scenario.effective_variants]
+        remembered = None
+        if self.scenario_id is not None:
+            try:
+                remembered = self.library.get_setting(
+                    SETTING_RUN_VARIANTS.format(scenario_id=self.scenario_id)
+                )
+            except StoreError:
+                remembered = None
+        chosen = [v for v in remembered if v in ids] if isinstance(remembered, list) else []
+        setter(chosen or ids)
+
+    def run_is_going(self) -> bool:
+        controller = getattr(self.run_view, "controller", None)
+        return bool(getattr(controller, "is_running", False))
+
+    def confirm_leave_run(self) -> bool:
+        """Before another scenario replaces the one running: ask; True to go on."""
+        if not self.run_is_going():
+            return True
+        if not self.ask_confirm(
+            "Stop the run?",
+            f"“{self.scenario.name}” is running. Opening another scenario stops the run. "
+            "Stop it and open the other scenario?",
+        ):
+            return False
+        stop = getattr(self.run_view, "stop_run", None)
+        if callable(stop):
+            stop()
+        return True
 
     # ================================================================= state
     @property

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mission_desktop.gui.shared.text import plain_tip
 from mission_desktop.gui.window.zoom import ZOOM_STEPS
 
 
@@ -277,12 +278,12 @@ class MenusMixin:
         self.undo_stack.canRedoChanged.connect(self.toolbar_redo_action.setEnabled)
         self.undo_stack.undoTextChanged.connect(
             lambda t: self.toolbar_undo_action.setToolTip(
-                f"Undo {t}" if t else "Undo the last edit"
+                plain_tip(f"Undo {t}") if t else "Undo the last edit"
             )
         )
         self.undo_stack.redoTextChanged.connect(
             lambda t: self.toolbar_redo_action.setToolTip(
-                f"Redo {t}" if t else "Redo the edit undone"
+                plain_tip(f"Redo {t}") if t else "Redo the edit undone"
             )
         )
         bar.addAction(self.toolbar_undo_action)

@@ -17,7 +17,9 @@ from PySide6.QtWidgets import (
     QMessageBox,
 )
 
+from mission_desktop.gui.edit.saving import SAVE_ANYWAY, SAVE_COPY
 from mission_desktop.gui.files.exchange import FILE_FILTER
+from mission_desktop.gui.shared.text import ask_plain, message_box
 from mission_desktop.gui.window.dialogs import (
     CANCEL,
     AboutDialog,
@@ -67,7 +69,7 @@ class PromptsMixin:
     def ask_recover_draft(self, name: str, when: str | None) -> bool:
         """Offer unsaved edits autosaved before a crash."""
         stamp = f" (autosaved {when.replace('T', ' ')[:19]} UTC)" if when else ""
-        answer = QMessageBox.question(
+        answer = ask_plain(
             self,
             "Recover unsaved edits?",
             f"“{name}” has edits that were never saved{stamp}, for example because Mission "
@@ -78,13 +80,29 @@ class PromptsMixin:
         )
         return answer == QMessageBox.StandardButton.Yes
 
+    def ask_stale_save(self, name: str) -> str:
+        """'anyway', 'copy' or 'cancel' when another window saved the scenario meanwhile."""
+        box = message_box(
+            self,
+            QMessageBox.Icon.Warning,
+            "Saved elsewhere meanwhile",
+            f"Someone (another Mission Desktop window) saved “{name}” since you opened it.\n\n"
+            "Save your edits as a new revision anyway (theirs stays in History), save them "
+            "as a copy, or go back?",
+            QMessageBox.StandardButton.Cancel,
+        )
+        anyway = box.addButton("Save as a &new revision anyway", QMessageBox.ButtonRole.AcceptRole)
+        copy = box.addButton("Save as a &copy…", QMessageBox.ButtonRole.ActionRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return {anyway: SAVE_ANYWAY, copy: SAVE_COPY}.get(box.clickedButton(), CANCEL)
+
     def ask_text(self, title: str, label: str, text: str = "") -> str | None:
         value, ok = QInputDialog.getText(self, title, label, QLineEdit.EchoMode.Normal, text)
         return value.strip() if ok and value.strip() else None
 
     def ask_confirm(self, title: str, text: str) -> bool:
-        answer = QMessageBox.question(self, title, text)
-        return answer == QMessageBox.StandardButton.Yes
+        return ask_plain(self, title, text) == QMessageBox.StandardButton.Yes
 
     def ask_open_paths(self, title: str, many: bool = False) -> list[Path]:
         if many:
@@ -121,7 +139,7 @@ class PromptsMixin:
         dialog.exec()
 
     def show_error(self, title: str, text: str) -> None:
-        QMessageBox.warning(self, title, text)
+        message_box(self, QMessageBox.Icon.Warning, title, text).exec()
 
     def show_shortcuts(self) -> None:
         dialog = ShortcutsDialog(self.shortcut_rows(), self)
