@@ -45,7 +45,8 @@ def heading_lines(plots: LivePlots) -> tuple[str, str]:
     name = scenario.name if scenario is not None else ""
     unit = plural_unit(scenario.time_unit if scenario is not None else "day")
     what = metric_title(plots.metric, scenario.time_unit if scenario is not None else "day")
-    return name, f"{what}, one plot per service · across: time ({unit})"
+    curves = plots.curves_description()
+    return name, f"{what}: {curves[0].lower()}{curves[1:]} · across: time ({unit})"
 
 
 def render_plots(plots: LivePlots, width: int = SLIDE_WIDTH) -> QImage:
@@ -62,14 +63,14 @@ def render_plots(plots: LivePlots, width: int = SLIDE_WIDTH) -> QImage:
     layout = QVBoxLayout(page)
     layout.setContentsMargins(24, 16, 24, 16)
     layout.setSpacing(6)
-    name, what = heading_lines(plots)
+    name, what = heading_lines(plots)  # e.g. "…: mean of 10 replications with 95% band"
     layout.addWidget(_label(name, font_pt + 8, bold=True))
     layout.addWidget(_label(what, font_pt + 2))
     copy = LivePlots(page)
     copy.set_font_size(font_pt)
     copy.set_scenario(scenario, plots.variant_ids)
     copy.copy_data_from(plots)
-    for widget in copy.selector_widgets:
+    for widget in (*copy.selector_widgets, copy.caption):  # the heading says it in words
         widget.hide()
     layout.addWidget(copy, 1)
     rows = math.ceil(len(copy.service_ids) / max(plot_columns(len(copy.service_ids), width), 1))

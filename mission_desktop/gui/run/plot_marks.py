@@ -22,9 +22,12 @@ from PySide6.QtGui import QColor, QFont
 #: the warm-up region: light grey, behind the curves
 WARM_UP_BRUSH = (0, 0, 0, 22)
 WARM_UP_TEXT = "#444444"
+WARM_UP_LABEL = "◀ warm-up"
 #: the 95% band: the variant's colour at this alpha (0–255)
-BAND_ALPHA = 55
+BAND_ALPHA = 45
 POLICY_PEN_COLOUR = "#333333"
+#: a policy-start label longer than this is cut short (whole in its tooltip)
+MAX_LABEL_CHARS = 40
 
 
 def literal_label(text: str) -> str:
@@ -34,8 +37,9 @@ def literal_label(text: str) -> str:
 
 def policy_starts(scenario, variant_ids: Iterable[str], horizon: float) -> list[tuple[float, str]]:
     """(time, label) per policy start time in the shown variants, in time order: 'More GPs
-    starts', or 'A and B start' when several start at once. Policies starting at or after
-    the horizon are not shown (they never act in the run)."""
+    starts', or 'A and B start' when several start at once. Policies in force from the
+    start (time 0) need no mark, and those starting at or after the horizon never act in
+    the run: neither is shown."""
     by_time: dict[float, list[str]] = {}
     for vid in variant_ids:
         try:
@@ -48,7 +52,7 @@ def policy_starts(scenario, variant_ids: Iterable[str], horizon: float) -> list[
             except LookupError:
                 continue
             t = float(policy.start)
-            if t >= horizon:
+            if t <= 0 or t >= horizon:
                 continue
             names = by_time.setdefault(t, [])
             if policy.name not in names:
@@ -77,9 +81,10 @@ def add_warm_up(plot: pg.PlotItem, warm_up: float, font: QFont) -> pg.LinearRegi
     region.setAcceptHoverEvents(False)
     label = pg.InfLineLabel(
         region.lines[1],
-        text="warm-up",
+        # beside the region, pointing at it: a short warm-up leaves no room inside
+        text=WARM_UP_LABEL,
         position=0.92,
-        anchors=[(1.0, 0.5), (1.0, 0.5)],
+        anchors=[(0.0, 0.5), (0.0, 0.5)],
         color=WARM_UP_TEXT,
     )
     label.setFont(font)
@@ -88,22 +93,29 @@ def add_warm_up(plot: pg.PlotItem, warm_up: float, font: QFont) -> pg.LinearRegi
     return region
 
 
-def add_policy_line(plot: pg.PlotItem, t: float, text: str, font: QFont) -> pg.InfiniteLine:
-    """A vertical dashed line at ``t`` with its label (shown literally)."""
+def add_policy_line(
+    plot: pg.PlotItem, t: float, text: str, font: QFont, horizon: float
+) -> pg.InfiniteLine:
+    """A vertical dashed line at ``t`` with its label (shown literally; a long one cut
+    short with "…", whole in its tooltip), beside the line on the side with more room."""
+    shown = text if len(text) <= MAX_LABEL_CHARS else text[: MAX_LABEL_CHARS - 1] + "…"
+    anchor = (0.0, 0.0) if t < horizon / 2 else (1.0, 0.0)
     line = pg.InfiniteLine(
         pos=float(t),
         angle=90,
         movable=False,
         pen=pg.mkPen(POLICY_PEN_COLOUR, width=1.5, style=Qt.PenStyle.DashLine),
-        label=literal_label(text),
+        label=literal_label(shown),
         labelOpts={
             "position": 0.97,
-            "anchors": [(0.0, 0.0), (0.0, 0.0)],
+            "anchors": [anchor, anchor],
             "color": POLICY_PEN_COLOUR,
             "fill": pg.mkBrush(255, 255, 255, 200),
         },
     )
     line.label.setFont(font)
+    line.label.setToolTip(text)
+    line.setToolTip(text)
     line.setZValue(-10)
     plot.addItem(line, ignoreBounds=True)
     return line
@@ -113,8 +125,9 @@ class Band:
     """A translucent 95% band (between two invisible edges) in a variant's colour."""
 
     def __init__(self, plot: pg.PlotItem, colour: str) -> None:
-        self.low = pg.PlotDataItem([], [], pen=None)
-        self.high = pg.PlotDataItem([], [], pen=None)
+        # curve items, not PlotDataItems: a PlotDataItem without a pen keeps no path to fill
+        self.low = pg.PlotCurveItem([], [], pen=pg.mkPen(None))
+        self.high = pg.PlotCurveItem([], [], pen=pg.mkPen(None))
         fill = QColor(colour)
         fill.setAlpha(BAND_ALPHA)
         self.fill = pg.FillBetweenItem(self.low, self.high, brush=pg.mkBrush(fill))

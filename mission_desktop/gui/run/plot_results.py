@@ -162,6 +162,7 @@ class ResultsCurves:
                 if data is None or curve is None:
                     continue
                 t, mean, lows, highs = (np.asarray(x, dtype=float) for x in data)
+                lows = np.maximum(lows, 0.0)  # a queue or a wait is never below zero
                 curve.setData(t, mean)
                 if band is not None:
                     band.set_data(t, lows, highs)

@@ -356,7 +356,8 @@ class LivePlots(ResultsCurves, QWidget):
         if self._scenario is not None:
             for t, text in policy_starts(self._scenario, self._variant_ids, self._horizon):
                 for sid, plot in self._plots.items():
-                    self._policy_lines.append((sid, add_policy_line(plot, t, text, mark_font)))
+                    line = add_policy_line(plot, t, text, mark_font, self._horizon)
+                    self._policy_lines.append((sid, line))
         self._series = {v: self._new_series() for v in self._variant_ids}
         self.snapshots_drawn = 0
         names = self._variant_names()

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from mission_desktop.gui.map.key import MapKey
 from mission_desktop.gui.map.view import ServiceMapView
 from mission_desktop.gui.run import worker as w
-from mission_desktop.gui.run.kpi import KpiPanel
+from mission_desktop.gui.run.kpi_panel import KpiPanel
 from mission_desktop.gui.run.live_split import LiveSplitMixin
 from mission_desktop.gui.run.pace import SLIDER_STEPS, PaceMixin
 from mission_desktop.gui.run.plots import LivePlots, baseline_id
