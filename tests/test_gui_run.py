@@ -17,12 +17,12 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from mission_desktop.gui.run import worker as w  # noqa: E402
 from mission_desktop.gui.run.kpi import (  # noqa: E402
-    KpiPanel,
     format_estimate,
     format_interval,
     judge_difference,
     summarise,
 )
+from mission_desktop.gui.run.kpi_panel import KpiPanel  # noqa: E402
 from mission_desktop.gui.run.view import RunView, format_duration  # noqa: E402
 from mission_desktop.model import loads_scenario  # noqa: E402
 from mission_desktop.sim.snapshots import ServiceSnapshot, Snapshot  # noqa: E402
@@ -347,9 +347,11 @@ def test_summary_lists_where_each_policy_is_clearly_better_and_worse(qtbot):
     assert panel.summary_label is not None
     assert "Where did the pressure go?" in panel.summary_label.text()
     # the tile cell: value, clipped interval with "to", and the verdict in words
+    # (0.70 ± 0.76: wide relative to the figure, and said so in words)
     assert panel.cell_text("gp", "backlog_at_end", "baseline") == (
-        "0.70 people\n95% CI 0.00 to 1.46"
+        "0.70 people\n95% CI 0.00 to 1.46\nuncertain: run more replications"
     )
+    assert "uncertain" not in panel.cell_text("hospital", "mean_wait", "baseline")
     assert panel.cell_text("hospital", "mean_wait", "more_gps").endswith("▲ worse (+1.03 days)")
     assert panel.cell_text("hospital", "backlog_at_end", "more_gps").endswith("no clear difference")
 

@@ -128,6 +128,16 @@ def main(argv: list[str] | None = None) -> int:
 
     def step_after() -> None:
         shot("5-results")
+        run_view.tabs.setCurrentIndex(0)  # the plots after the run: mean with 95% band
+        QTimer.singleShot(800, step_plots_after)
+
+    def step_plots_after() -> None:
+        shot("6-plots-after-run")
+        for name, export in (("plots", run_view.export_plots_png), ("map", run_view.export_map_png)):
+            path = out / f"7-exported-{name}.png"
+            if export(str(path)):
+                taken.append(path)
+                print(path)
         window.close()
         app.quit()
 
@@ -136,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     QTimer.singleShot(240_000, app.quit)  # never hang a script
     app.exec()
     library.close()
-    return 0 if len(taken) == 5 else 1
+    return 0 if len(taken) == 8 else 1
 
 
 if __name__ == "__main__":

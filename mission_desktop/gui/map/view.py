@@ -18,7 +18,6 @@ import math
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
-    QImage,
     QKeyEvent,
     QPainter,
 )
@@ -473,30 +472,21 @@ class ServiceMapView(QGraphicsView):
 
     # ------------------------------------------------------------------ export
     def export_png(self, path: str, scale: float = 2.0) -> bool:
-        """Render the whole map (not only what is visible) to a PNG file."""
-        scene = self.scene()
-        rect = scene.itemsBoundingRect().adjusted(-20, -20, 20, 20)
-        if rect.isEmpty():
-            return False
-        image = QImage(
-            max(int(rect.width() * scale), 1),
-            max(int(rect.height() * scale), 1),
-            QImage.Format.Format_ARGB32,
-        )
-        image.fill(QColor("#FFFFFF"))
-        selected = scene.selectedItems()
+        """Render the whole map (not only what is visible) to a PNG file at slide
+        resolution (at least 1920 pixels wide), titled with the scenario's name."""
+        from mission_desktop.gui.map.export import render_map
+
+        selected = self.scene().selectedItems()
         for it in selected:
             it.setSelected(False)
         self._legend.setVisible(True)  # an exported map explains itself
-        painter = QPainter(image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        scene.render(painter, QRectF(image.rect()), rect)
-        painter.end()
-        self._legend.setVisible(self._show_legend)
-        for it in selected:
-            it.setSelected(True)
-        return image.save(str(path), "PNG")
+        try:
+            image = render_map(self, scale=scale)
+        finally:
+            self._legend.setVisible(self._show_legend)
+            for it in selected:
+                it.setSelected(True)
+        return not image.isNull() and image.save(str(path), "PNG")
 
     # ------------------------------------------------------------------ keyboard & view
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API

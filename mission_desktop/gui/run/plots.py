@@ -9,20 +9,22 @@ Plots are made once per scenario and curves once per choice of variants; snapsho
 appended to plain lists when they arrive, and a timer (15 Hz) redraws the curves that changed
 with ``setData`` (the pyqtgraph PanningPlot pattern). Nothing here is touched by a worker
 thread.
+
+During a run the curves are replication 1, live (the caption says so); when the results
+arrive (:meth:`LivePlots.show_results`) they become the mean over every replication with its
+95% band. The warm-up is shaded and labelled, and each policy's start is a labelled dashed
+line (plot_marks.py).
 """
 
 from __future__ import annotations
 
-import html
 import math
-from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -35,76 +37,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mission_desktop.gui.shared.palette import VARIANT_COLOURS
+from mission_desktop.gui.run.plot_data import ROLLING_WINDOW_SHARE, LiveSeries
+from mission_desktop.gui.run.plot_marks import add_policy_line, add_warm_up, policy_starts
+from mission_desktop.gui.run.plot_results import ResultsCurves
+from mission_desktop.gui.run.plot_style import (  # noqa: F401 - baseline_id, plural_unit: re-exported
+    METRICS,
+    baseline_id,
+    legend_html,
+    metric_title,
+    plot_columns,
+    plural_unit,
+    variant_colour,
+    variant_pen,
+)
 from mission_desktop.gui.shared.text import plain_label, plain_tip
-from mission_desktop.report.format import plural_unit
-from mission_desktop.report.summary import baseline_id
 from mission_desktop.sim.snapshots import Snapshot
 
-METRICS = {
-    "queue": "Queue length (people waiting)",
-    "wait": "Rolling mean wait",
-}
-#: the rolling mean wait covers this share of the horizon
-ROLLING_WINDOW_SHARE = 0.05
 #: a plot is never drawn shorter than this (pixels at the default font); below it, scroll
 MIN_PLOT_HEIGHT = 100
 #: this many plots are repainted per pass of the event loop (each is a separate view with
 #: its own repaint of a few milliseconds; see _redraw_some)
 PLOTS_PER_TICK = 1
-
-
-def variant_colour(index: int, is_baseline: bool) -> str:
-    if is_baseline:
-        return VARIANT_COLOURS[0]
-    colours = VARIANT_COLOURS[1:]
-    return colours[(index - 1) % len(colours)]
-
-
-def variant_pen(index: int, is_baseline: bool, width: float = 3.0) -> pg.mkPen:
-    """Baseline: black dashed. Others: solid, in distinct Okabe–Ito colours."""
-    colour = variant_colour(index, is_baseline)
-    if is_baseline:
-        return pg.mkPen(colour, width=width, style=Qt.PenStyle.DashLine)
-    return pg.mkPen(colour, width=width)
-
-
-#: a plot is never narrower than this (pixels at the default font): fewer columns instead
-MIN_PLOT_WIDTH = 220
-
-
-def plot_columns(n_services: int, width: int | None = None, font_pt: int = 13) -> int:
-    """Columns of the small-multiples grid: at most two rows where the width allows
-    (2 services: 2 columns; 3–4: 2; 5–6: 3; 7–8: 4), never more than fit the width."""
-    if n_services <= 1:
-        return 1
-    wanted = 2 if n_services <= 4 else min(math.ceil(n_services / 2), 4)
-    if width is not None:
-        fit = max(int(width // (MIN_PLOT_WIDTH * font_pt / 13)), 1)
-        wanted = min(wanted, fit)
-    return max(wanted, 1)
-
-
-def metric_title(metric: str, time_unit: str) -> str:
-    """What the plots show, with the unit, stated once for the whole grid."""
-    if metric == "wait":
-        return f"Rolling mean wait ({plural_unit(time_unit)})"
-    return METRICS["queue"]
-
-
-def legend_html(entries: list[tuple[str, str, bool]], font_pt: int) -> str:
-    """A wrapping legend: (name, colour, is_baseline) → line sample and name, kept together."""
-    parts = []
-    for name, colour, dashed in entries:
-        sample = "╍╍╍" if dashed else "━━━"
-        label = html.escape(name) + (" (baseline, dashed line)" if dashed else "")
-        label = label.replace(" ", "&nbsp;")
-        parts.append(f"<span style='color:{colour}; font-weight:bold'>{sample}</span>&nbsp;{label}")
-    return (
-        f"<div style='font-size:{font_pt}pt'>"
-        + " &nbsp;&nbsp; ".join(parts)  # ordinary spaces between entries: wrap points
-        + "</div>"
-    )
 
 
 class _SmallPlot(pg.PlotWidget):
@@ -115,17 +68,7 @@ class _SmallPlot(pg.PlotWidget):
         return QSize(200, max(self.minimumHeight(), 60))
 
 
-@dataclass
-class _Series:
-    """The time series of one variant: plain lists, appended from the GUI thread."""
-
-    time: list[float] = field(default_factory=list)
-    queue: dict[str, list[float]] = field(default_factory=dict)
-    wait: dict[str, list[float]] = field(default_factory=dict)
-    recent: dict[str, deque] = field(default_factory=dict)
-
-
-class LivePlots(QWidget):
+class LivePlots(ResultsCurves, QWidget):
     """Small multiples of queue length (or rolling mean wait) per service."""
 
     metric_changed = Signal(str)
@@ -142,7 +85,7 @@ class LivePlots(QWidget):
         self._horizon = 1.0
         self._variant_ids: list[str] = []
         self._services: list[tuple[str, str]] = []  # (id, name)
-        self._series: dict[str, _Series] = {}
+        self._series: dict[str, LiveSeries] = {}
         self._curves: dict[tuple[str, str], pg.PlotDataItem] = {}
         self._plots: dict[str, pg.PlotItem] = {}
         self._plot_widgets: dict[str, pg.PlotWidget] = {}
@@ -153,6 +96,13 @@ class LivePlots(QWidget):
         self._dirty = False
         self._font_pt = 13
         self.snapshots_drawn = 0  # how many snapshots the plots have received (tests, status)
+        #: "live" (replication 1 as it runs) or "results" (mean of the replications, band)
+        self._mode = "live"
+        self._replications: int | None = None
+        self._results: dict | None = None
+        self._bands: dict = {}  # (variant id, service id) → plot_marks.Band
+        self._policy_lines: list[tuple[str, pg.InfiniteLine]] = []
+        self.warm_up_regions: dict[str, pg.LinearRegionItem] = {}
 
         self.metric_combo = QComboBox()
         for key, text in METRICS.items():
@@ -170,6 +120,13 @@ class LivePlots(QWidget):
         self.legend.setWordWrap(True)
         self.legend.setAccessibleName("Legend of the live plots")
         self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        #: what the curves are: "Replication 1 of 10, live" or "Mean of 10 replications…"
+        self.caption = QLabel()
+        self.caption.setTextFormat(Qt.TextFormat.PlainText)
+        self.caption.setWordWrap(True)
+        self.caption.setStyleSheet("font-weight: bold;")
+        self.caption.setAccessibleName("What the curves show")
+        self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.grid_widget = QWidget()
         self.grid_widget.setAccessibleName("Live plots of each service")
@@ -191,7 +148,10 @@ class LivePlots(QWidget):
         top.addWidget(metric_label)
         top.addWidget(self.metric_combo)
         top.addWidget(self.axis_label)
-        top.addStretch(1)
+        top.addSpacing(12)
+        top.addWidget(self.caption, 1)
+        #: the selector row (hidden in an exported image, which states the metric in words)
+        self.selector_widgets = (metric_label, self.metric_combo, self.axis_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -234,8 +194,11 @@ class LivePlots(QWidget):
         self._font_pt = max(int(points), 6)
         if self._scenario is not None:
             series, drawn, running = self._series, self.snapshots_drawn, self._timer.isActive()
+            results = self._results if self._mode == "results" else None
             self._build(self._variant_ids)
             self._series, self.snapshots_drawn = series, drawn
+            if results is not None:
+                self._enter_results(results)
             self._dirty = True
             self.redraw()
             if running:
@@ -269,6 +232,9 @@ class LivePlots(QWidget):
         self._cells = []
         self._plot_widgets.clear()
         self._curves.clear()
+        self._bands.clear()
+        self._policy_lines = []
+        self.warm_up_regions.clear()
         self.titles.clear()
 
     def _build(self, variant_ids: list[str]) -> None:
@@ -282,6 +248,9 @@ class LivePlots(QWidget):
         title_font.setPointSize(max(self._font_pt - 1, 6))
         title_font.setBold(True)
         min_h = round(MIN_PLOT_HEIGHT * self._font_pt / 13)
+        mark_font = QFont()
+        mark_font.setPointSize(max(self._font_pt - 3, 6))
+        warm_up = float(self._scenario.run.warm_up) if self._scenario is not None else 0.0
         first_plot: pg.PlotItem | None = None
         for sid, sname in self._services:
             title = plain_label(QLabel(), sname)
@@ -310,6 +279,9 @@ class LivePlots(QWidget):
             plot.setXRange(0, self._horizon, padding=0.02)
             plot.setYRange(0, 1, padding=0)
             plot.setLimits(xMin=0, xMax=self._horizon * 1.02)
+            region = add_warm_up(plot, min(warm_up, self._horizon), mark_font)
+            if region is not None:
+                self.warm_up_regions[sid] = region
             if first_plot is None:
                 first_plot = plot
             else:
@@ -372,7 +344,21 @@ class LivePlots(QWidget):
             if plot is not None:
                 plot.removeItem(curve)
         self._curves.clear()
+        self._remove_bands()
+        for sid, line in self._policy_lines:
+            plot = self._plots.get(sid)
+            if plot is not None:
+                plot.removeItem(line)
+        self._policy_lines = []
         self._variant_ids = list(variant_ids)
+        self._enter_live()
+        mark_font = QFont()
+        mark_font.setPointSize(max(self._font_pt - 3, 6))
+        if self._scenario is not None:
+            for t, text in policy_starts(self._scenario, self._variant_ids, self._horizon):
+                for sid, plot in self._plots.items():
+                    line = add_policy_line(plot, t, text, mark_font, self._horizon)
+                    self._policy_lines.append((sid, line))
         self._series = {v: self._new_series() for v in self._variant_ids}
         self.snapshots_drawn = 0
         names = self._variant_names()
@@ -403,13 +389,8 @@ class LivePlots(QWidget):
         if running:
             self._timer.start()
 
-    def _new_series(self) -> _Series:
-        s = _Series()
-        for sid, _ in self._services:
-            s.queue[sid] = []
-            s.wait[sid] = []
-            s.recent[sid] = deque()
-        return s
+    def _new_series(self) -> LiveSeries:
+        return LiveSeries.for_services([sid for sid, _ in self._services])
 
     def _apply_metric_labels(self) -> None:
         """The unit is stated once: in the selector's text and the time-axis note."""
@@ -426,6 +407,7 @@ class LivePlots(QWidget):
         the start of a run that would repaint every plot in one pass of the event loop."""
         self._series = {v: self._new_series() for v in self._variant_ids}
         self.snapshots_drawn = 0
+        self._enter_live()
         self._dirty = True
         if not self._timer.isActive():
             self._timer.start()
@@ -449,27 +431,9 @@ class LivePlots(QWidget):
         window = self._horizon * ROLLING_WINDOW_SHARE
         for snap in snapshots:
             series = self._series.get(snap.variant_id)
-            if series is None:
-                continue
-            t = float(snap.time)
-            if series.time and t < series.time[-1]:
-                continue  # a new replication restarted the clock: ignore stale data
-            series.time.append(t)
-            for svc in snap.services:
-                queue = series.queue.get(svc.id)
-                if queue is None:
-                    continue
-                queue.append(float(svc.waiting))
-                recent = series.recent[svc.id]
-                if svc.recent_mean_wait is not None:
-                    recent.append((t, float(svc.recent_mean_wait)))
-                while recent and recent[0][0] < t - window:
-                    recent.popleft()
-                series.wait[svc.id].append(
-                    sum(w for _, w in recent) / len(recent) if recent else math.nan
-                )
-            self.snapshots_drawn += 1
-            self._dirty = True
+            if series is not None and series.append(snap, window):
+                self.snapshots_drawn += 1
+                self._dirty = True
         if self._dirty and not self._timer.isActive():
             self._timer.start()
 
@@ -509,6 +473,9 @@ class LivePlots(QWidget):
         wanted = set(service_ids)
         self._stale -= wanted
         top: dict[str, float] = {}
+        if self._shows_results():
+            self._set_y_ranges(service_ids, self._draw_results(service_ids))
+            return
         for vid, series in self._series.items():
             t = np.asarray(series.time, dtype=float)
             values = series.queue if self._metric == "queue" else series.wait
@@ -521,6 +488,9 @@ class LivePlots(QWidget):
                     finite = y[np.isfinite(y)]
                     if finite.size:
                         top[sid] = max(top.get(sid, 0.0), float(finite.max()))
+        self._set_y_ranges(service_ids, top)
+
+    def _set_y_ranges(self, service_ids: list[str], top: dict[str, float]) -> None:
         # y from 0 (a flat zero line must not autoscale to ±0.001)
         for sid in service_ids:
             plot = self._plots.get(sid)
@@ -549,6 +519,7 @@ class LivePlots(QWidget):
         self._metric = metric
         self.metric_combo.setCurrentIndex(list(METRICS).index(metric))
         self._dirty = True
+        self._update_caption()
         self.redraw()
         self.metric_changed.emit(metric)
 
@@ -556,31 +527,11 @@ class LivePlots(QWidget):
     def _on_metric_combo(self, index: int) -> None:
         self.set_metric(self.metric_combo.itemData(index))
 
-    def export_png(self, path: str) -> bool:
-        """Save the plots as they are shown now (what they show, legend, every plot)."""
-        self._dirty = True
-        self.redraw()
-        heading = QLabel(
-            f"{metric_title(self._metric, self._time_unit)} — across: time "
-            f"({plural_unit(self._time_unit)})"
-        )
-        heading.setStyleSheet("background: white; color: #111111; padding: 4px;")
-        font = QFont()
-        font.setPointSize(self._font_pt)
-        font.setBold(True)
-        heading.setFont(font)
-        width = max(self.grid_widget.width(), 200)
-        heading.setFixedWidth(width)
-        heading.adjustSize()
-        parts = [heading.grab(), self.legend.grab(), self.grid_widget.grab()]
-        height = sum(p.height() for p in parts)
-        image = QPixmap(max(p.width() for p in parts), max(height, 1))
-        image.fill(QColor("#FFFFFF"))
-        painter = QPainter(image)
-        y = 0
-        for p in parts:
-            painter.drawPixmap(QPoint(0, y), p)
-            y += p.height()
-        painter.end()
-        heading.deleteLater()
-        return image.save(str(path), "PNG")
+    def export_png(self, path: str, width: int = 1920) -> bool:
+        """Save the plots at slide resolution (at least ``width`` pixels wide, whatever
+        their size on screen) with a heading: the scenario, what the curves show, the time
+        axis and the legend (plot_export.py)."""
+        from mission_desktop.gui.run.plot_export import render_plots
+
+        image = render_plots(self, width)
+        return not image.isNull() and image.save(str(path), "PNG")

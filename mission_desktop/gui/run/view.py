@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
     QFormLayout,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -32,7 +31,6 @@ from PySide6.QtWidgets import (
     QSlider,
     QSpinBox,
     QSplitter,
-    QStyle,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -42,37 +40,13 @@ from PySide6.QtWidgets import (
 from mission_desktop.gui.map.key import MapKey
 from mission_desktop.gui.map.view import ServiceMapView
 from mission_desktop.gui.run import worker as w
-from mission_desktop.gui.run.kpi import KpiPanel
-from mission_desktop.gui.run.plots import LivePlots, baseline_id, plural_unit
-from mission_desktop.gui.shared.access import announce
+from mission_desktop.gui.run.kpi_panel import KpiPanel
+from mission_desktop.gui.run.live_split import LiveSplitMixin
+from mission_desktop.gui.run.pace import SLIDER_STEPS, PaceMixin
+from mission_desktop.gui.run.plots import LivePlots, baseline_id
+from mission_desktop.gui.run.problems import ProblemsMixin
+from mission_desktop.gui.run.slides import MAP_SLIDE, SlidesMixin
 from mission_desktop.gui.shared.text import ask_plain, plain_label
-
-#: presentation pace range per time unit (simulated units per wall second)
-PACE_RANGES = {
-    "minute": (1.0, 7 * 24 * 60.0),
-    "hour": (1.0, 30 * 24.0),
-    "day": (1.0, 365.0),
-    "week": (0.25, 52.0),
-}
-SLIDER_STEPS = 200
-#: a presentation run should take about this long by default (wall seconds)
-DEFAULT_SHOW_SECONDS = 30.0
-#: the share of the Live tab the service map may take, at least and at most (the plots
-#: keep the rest): within these, the map gets the room it needs to be drawn full width
-MAP_SHARE = (0.35, 0.6)
-#: presentation mode's slides, in Page Down order, and how the status line names them
-MAP_SLIDE, PLOTS_SLIDE, RESULTS_SLIDE = "map", "plots", "results"
-SLIDES = (MAP_SLIDE, PLOTS_SLIDE, RESULTS_SLIDE)
-SLIDE_NAMES = {
-    MAP_SLIDE: "Showing the live map",
-    PLOTS_SLIDE: "Showing the live plots",
-    RESULTS_SLIDE: "Showing the results",
-}
-#: the run-problem banner: a light warm background with a dark border and dark text
-PROBLEM_BANNER_STYLE = (
-    "#runProblemBanner { background: #FBE3D6; border: 2px solid #D55E00; border-radius: 4px; }"
-    " #runProblemBanner QLabel { color: #111111; background: transparent; }"
-)
 
 
 def format_duration(seconds: float) -> str:
@@ -87,15 +61,7 @@ def format_duration(seconds: float) -> str:
     return f"about {h} h {rest} min"
 
 
-def _nice(value: float) -> float:
-    if value >= 100:
-        return float(round(value / 5) * 5)
-    if value >= 10:
-        return float(round(value))
-    return round(value, 1)
-
-
-class RunView(QWidget):
+class RunView(LiveSplitMixin, SlidesMixin, PaceMixin, ProblemsMixin, QWidget):
     """See the module docstring. Public API: set_scenario, show_results, the actions."""
 
     run_started = Signal()
@@ -264,35 +230,7 @@ class RunView(QWidget):
 
         # a run that fails says why here, above the plots and key figures: it cannot be
         # missed, and (unlike a dialog) it blocks nothing, neither the user nor a test
-        self.problem_banner = QFrame()
-        self.problem_banner.setObjectName("runProblemBanner")
-        self.problem_banner.setStyleSheet(PROBLEM_BANNER_STYLE)
-        self.problem_banner.setAccessibleName("Run problem")
-        icon = QLabel()
-        icon.setPixmap(
-            self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(32, 32)
-        )
-        icon.setAccessibleName("Warning")
-        self.problem_label = QLabel()
-        self.problem_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.problem_label.setWordWrap(True)
-        self.problem_label.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-            | Qt.TextInteractionFlag.TextSelectableByKeyboard
-        )
-        self.problem_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.problem_label.setAccessibleName("Run problem")
-        self.problem_dismiss = QToolButton()
-        self.problem_dismiss.setText("&Dismiss")
-        self.problem_dismiss.setAccessibleName("Dismiss the run problem")
-        self.problem_dismiss.setToolTip("Hide this message")
-        self.problem_dismiss.clicked.connect(self.hide_problem)
-        bl = QHBoxLayout(self.problem_banner)
-        bl.setContentsMargins(10, 8, 8, 8)
-        bl.addWidget(icon, 0, Qt.AlignmentFlag.AlignTop)
-        bl.addWidget(self.problem_label, 1)
-        bl.addWidget(self.problem_dismiss, 0, Qt.AlignmentFlag.AlignTop)
-        self.problem_banner.hide()
+        self._build_problem_banner()
 
         # presentation mode: one line instead of the controls — what is running, how far,
         # and how to leave — in large type for the back of the room
@@ -365,99 +303,6 @@ class RunView(QWidget):
         b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         return b
 
-    # ------------------------------------------------------------------ live split
-    def map_share(self, width: float, height: float, plots_need: float = 0.0) -> float:
-        """The share of a ``width`` × ``height`` Live tab to give the map: what it needs to
-        be drawn as large as the other direction allows, within :data:`MAP_SHARE`, and
-        (above the plots) leaving the plots ``plots_need`` pixels when it can."""
-        bounds = self.service_map.fit_rect()
-        lo, hi = MAP_SHARE
-        if bounds.isEmpty() or width <= 0 or height <= 0:
-            return lo
-        frame = 2 * self.service_map.frameWidth() + 2
-        key_h = self.map_key.heightForWidth(int(width)) + 2
-        if self.live_splitter.orientation() == Qt.Orientation.Vertical:
-            hi = max(lo, min(hi, 1.0 - plots_need / height))
-            scale = (width - frame) / bounds.width()  # the most the map can use: full width
-            need = bounds.height() * scale + frame + key_h
-            return min(max(need / height, lo), hi)
-        scale = (height - key_h - frame) / bounds.height()  # full height
-        need = bounds.width() * scale + frame
-        return min(max(need / width, lo), hi)
-
-    def _plots_need(self, width: int) -> int:
-        """The height the plots need to show every row without scrolling (about)."""
-        scroll = getattr(self.plots, "scroll", None)
-        inner = scroll.widget() if scroll is not None else None
-        if inner is None:
-            return 0
-        if self.plots.isVisible():  # the metric selector and legend above the grid
-            chrome = self.plots.height() - scroll.height()
-            width = scroll.viewport().width()
-        else:
-            chrome = 80
-        rows = inner.heightForWidth(width) if inner.hasHeightForWidth() else -1
-        return max(chrome, 0) + max(rows, inner.minimumSizeHint().height()) + 4
-
-    def _orient_live_split(self) -> None:
-        """A wide map (a long chain of services) reads better above the plots than beside."""
-        bounds = self.service_map.content_rect()
-        wide = bounds.width() > 1.6 * max(bounds.height(), 1.0)
-        self.live_splitter.setOrientation(
-            Qt.Orientation.Vertical if wide else Qt.Orientation.Horizontal
-        )
-
-    def _apply_live_split(self) -> None:
-        splitter = self.live_splitter
-        if self._presenting:  # one pane at a time fills the screen
-            return
-        vertical = splitter.orientation() == Qt.Orientation.Vertical
-        width = splitter.width() if splitter.width() > 100 else 1000
-        height = splitter.height() if splitter.height() > 100 else 800
-        share = self.map_share(width, height, self._plots_need(width) if vertical else 0)
-        total = (height if vertical else width) - splitter.handleWidth()
-        first = round(total * share)
-        if splitter.sizes() != [first, max(total - first, 1)]:
-            splitter.setSizes([first, max(total - first, 1)])
-
-    @Slot()
-    def _auto_split(self) -> None:
-        if not self._user_split and self._scenario is not None:
-            self._apply_live_split()
-
-    @Slot(int, int)
-    def _on_splitter_moved(self, _pos: int, _index: int) -> None:
-        self._user_split = True
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if (
-            watched is self.live_splitter
-            and event.type() in (QEvent.Type.Resize, QEvent.Type.Show)
-            and not self._user_split
-            and self._scenario is not None
-        ):
-            self._apply_live_split()
-            self._split_timer.start()
-        return super().eventFilter(watched, event)
-
-    # ------------------------------------------------------------------ run problems
-    def show_problem(self, message: str) -> None:
-        """Show why a run failed in the banner above the plots (non-blocking)."""
-        self.problem_label.setText(message)
-        self.problem_label.setAccessibleDescription(message)
-        self.problem_banner.setAccessibleDescription(message)
-        self.problem_banner.show()
-        announce(self.problem_label)
-
-    @Slot()
-    def hide_problem(self) -> None:
-        self.problem_banner.hide()
-        self.problem_label.clear()
-
-    def problem_text(self) -> str:
-        """The run problem shown in the banner ('' when none is shown)."""
-        return self.problem_label.text() if not self.problem_banner.isHidden() else ""
-
     # ------------------------------------------------------------------ scenario
     @property
     def scenario(self):
@@ -514,46 +359,6 @@ class RunView(QWidget):
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat("%p%")
-
-    def _configure_pace(self, scenario) -> None:
-        lo, hi = PACE_RANGES.get(scenario.time_unit, (1.0, 365.0))
-        self._pace_range = (lo, hi)
-        wanted = min(max(float(scenario.run.horizon) / DEFAULT_SHOW_SECONDS, lo), hi)
-        pos = round(math.log(wanted / lo) / math.log(hi / lo) * SLIDER_STEPS)
-        self.pace_slider.blockSignals(True)
-        self.pace_slider.setValue(pos)
-        self.pace_slider.blockSignals(False)
-        self._on_pace_changed()
-
-    def pace(self) -> float | None:
-        """Simulated time units per wall second, or None for as fast as possible."""
-        if self.fast_check.isChecked():
-            return None
-        lo, hi = getattr(self, "_pace_range", (1.0, 365.0))
-        return _nice(lo * (hi / lo) ** (self.pace_slider.value() / SLIDER_STEPS))
-
-    def set_pace(self, pace: float | None) -> None:
-        """Set the pace control (None = as fast as possible)."""
-        if pace is None:
-            self.fast_check.setChecked(True)
-            return
-        self.fast_check.setChecked(False)
-        lo, hi = getattr(self, "_pace_range", (1.0, 365.0))
-        pace = min(max(pace, lo), hi)
-        self.pace_slider.setValue(round(math.log(pace / lo) / math.log(hi / lo) * SLIDER_STEPS))
-
-    @Slot()
-    def _on_pace_changed(self, *_args) -> None:
-        fast = self.fast_check.isChecked()
-        self.pace_slider.setEnabled(not fast)
-        unit = plural_unit(self._scenario.time_unit if self._scenario else "day")
-        if fast:
-            text = "as fast as possible"
-        else:
-            text = f"{self.pace():g} {unit} per second"
-        self.pace_label.setText(text)
-        self.pace_slider.setAccessibleDescription(text)
-        self.controller.set_pace(self.pace())
 
     def selected_variants(self) -> list[str]:
         out = []
@@ -693,11 +498,14 @@ class RunView(QWidget):
             w.LIVE: "Running live…",
             w.PAUSED: "Paused. Press F6 to resume.",
             w.REPLICATIONS: "Running the replications…",
-            w.FINISHED: "Finished.",
+            # "Finished." once the last tile is shown (_on_results_shown)
+            w.FINISHED: "Showing the results…",
             w.STOPPED: "Stopped.",
         }
         if state in messages:
             self._set_status(messages[state])
+        if state == w.LIVE and self.controller.request is not None:
+            self.plots.set_replications(self.controller.request.replications)
         if state in (w.FINISHED, w.STOPPED, w.FAILED):
             self.plots.finish()
             self.pause_action.setChecked(False)
@@ -714,6 +522,7 @@ class RunView(QWidget):
         # table would otherwise freeze the window for a moment); run_finished follows
         self._results = results
         self._finished_results = results
+        self.plots.show_results(results)  # the mean of every replication, with its band
         self.kpi.show_results(results, progressive=True)
         if results.get("variants"):
             self.tabs.setCurrentWidget(self.kpi)
@@ -722,6 +531,7 @@ class RunView(QWidget):
     def _on_results_shown(self) -> None:
         results, self._finished_results = self._finished_results, None
         if results is not None:
+            self._set_status("Finished.")
             self.run_finished.emit(results)
 
     def _flush_finished(self) -> None:
@@ -741,6 +551,7 @@ class RunView(QWidget):
         """Show a run's results (also used to show the last saved results of a scenario)."""
         self._flush_finished()
         self._results = results
+        self.plots.show_results(results)
         self.kpi.show_results(results)
         if results.get("variants"):
             self.tabs.setCurrentWidget(self.kpi)
@@ -769,69 +580,10 @@ class RunView(QWidget):
         self.service_map.set_font_size(points)
         self.kpi.set_font_size(points)
 
-    @property
-    def presenting(self) -> bool:
-        return self._presenting
-
-    def set_presentation(self, on: bool) -> None:
-        """Presentation mode: the live map and plots fill the view; the controls give way
-        to one status line (the run keys F5, F6 and Shift+F5 still work)."""
-        self._presenting = bool(on)
-        self.controls_panel.setVisible(not on)
-        self.presentation_bar.setVisible(on)
-        self.tabs.tabBar().setVisible(not on)
-        if on:
-            self.show_slide(MAP_SLIDE)
-        else:
-            self.tabs.setCurrentIndex(0)
-            self.map_pane.show()
-            self.plots.show()
-            self._user_split = False
-            self._apply_live_split()
-            self._split_timer.start()
-        self._update_presentation_bar()
-
-    @property
-    def slide(self) -> str | None:
-        """In presentation mode, what fills the screen: MAP_SLIDE, PLOTS_SLIDE or
-        RESULTS_SLIDE (None when not presenting)."""
-        return self._slide if self._presenting else None
-
-    def show_slide(self, slide: str) -> None:
-        """Presentation mode shows one thing at a time, full screen, so it reads from the
-        back of the room: the live map, the live plots, or the results."""
-        self._slide = slide
-        if slide == RESULTS_SLIDE:
-            self.tabs.setCurrentIndex(1)
-        else:
-            self.tabs.setCurrentIndex(0)
-            self.map_pane.setVisible(slide == MAP_SLIDE)
-            self.plots.setVisible(slide == PLOTS_SLIDE)
-        self._update_presentation_bar()
-
-    def next_slide(self, step: int = 1) -> None:
-        """Page Down / Page Up (what a presenter's clicker sends): the next or previous
-        slide, round and round."""
-        if not self._presenting:
-            return
-        i = SLIDES.index(self._slide) if self._slide in SLIDES else 0
-        self.show_slide(SLIDES[(i + step) % len(SLIDES)])
-
     def _set_status(self, text: str) -> None:
         """The run's status in words, beside the controls and on the presentation bar."""
         self.progress_label.setText(text)
         self._update_presentation_bar()
-
-    def _update_presentation_bar(self) -> None:
-        if not self._presenting:
-            return
-        name = self._scenario.name if self._scenario is not None else ""
-        status = self.progress_label.text()
-        shown = SLIDE_NAMES.get(self._slide, "")
-        self.presentation_bar.setText(
-            f"{name} — {status}   ·   {shown}; Page Down: next · F5 run · F6 pause · "
-            "Shift+F5 stop · F11 or Esc: leave"
-        )
 
     def export_plots_png(self, path: str) -> bool:
         return self.plots.export_png(path)
