@@ -234,28 +234,41 @@ def initial(con) -> dict[str, list[dict]]:
     return out
 
 
-def observed(con, length: float) -> dict[str, dict]:
-    """Per service, the contract's figures over the log's period (``utilisation`` is
-    filled in by the caller, which knows the capacity): mean and 90th-percentile wait of
-    those who started service; time-average number waiting; completions per time unit;
-    and the busy time, for utilisation."""
+#: observed figures describe the last part of the log, nearest to today: at most this many days
+OBSERVED_DAYS = 91
+
+
+def observed_window(length: float, time_unit: str) -> float:
+    """The length of the observed period: the whole log, or its last 13 weeks (91 days)
+    when it is longer, so that growth over the log does not set the past against the
+    model's future."""
+    return min(length, OBSERVED_DAYS * DAY[time_unit])
+
+
+def observed(con, window: float) -> dict[str, dict]:
+    """Per service, the contract's figures over the last ``window`` of the log,
+    ``[-window, 0]`` (``utilisation`` is filled in by the caller, which knows the
+    capacity): mean and 90th-percentile wait of those who arrived in it and started
+    service; time-average number waiting; completions per time unit; busy servers."""
+    w = repr(-window)
     out = {}
     for service, mean_wait, p90, waiting_time, completed, busy in con.execute(
-        """SELECT service,
-              avg(s - a) FILTER (WHERE s IS NOT NULL),
-              quantile_cont(s - a, 0.9) FILTER (WHERE s IS NOT NULL),
-              sum(coalesce(s, CASE WHEN outcome = 'abandoned' THEN e END, 0) - a)
+        f"""SELECT service,
+              avg(s - a) FILTER (WHERE s IS NOT NULL AND a >= {w}),
+              quantile_cont(s - a, 0.9) FILTER (WHERE s IS NOT NULL AND a >= {w}),
+              sum(greatest(coalesce(s, CASE WHEN outcome = 'abandoned' THEN e END, 0)
+                           - greatest(a, {w}), 0))
                   FILTER (WHERE outcome <> 'turned_away'),
-              count(*) FILTER (WHERE outcome = 'completed'),
-              sum(coalesce(e, 0) - s) FILTER (WHERE s IS NOT NULL)
+              count(*) FILTER (WHERE outcome = 'completed' AND e >= {w}),
+              sum(greatest(coalesce(e, 0) - greatest(s, {w}), 0)) FILTER (WHERE s IS NOT NULL)
             FROM v GROUP BY service"""
     ).fetchall():
         out[service] = {
             "mean_wait": mean_wait,
             "p90_wait": p90,
-            "mean_queue_length": (waiting_time or 0.0) / length,
-            "throughput": completed / length,
-            "busy": (busy or 0.0) / length,
+            "mean_queue_length": (waiting_time or 0.0) / window,
+            "throughput": completed / window,
+            "busy": (busy or 0.0) / window,
         }
     return out
 

@@ -3,10 +3,11 @@
 The fitted scenario starts from the end of the log ("today"): time 0 is the end of the log
 (for ISO date-times the midnight after its last time, which is ``run.start_date``), its
 ``initial`` people are those waiting and in service then, and it runs as long as the log
-did. Each service's ``observed`` figures describe the log's own period, of that same length;
-they are given the period ``[0, length]`` (model time is never negative), so calibration
-asks whether the model, started from today, behaves over the next period as the services
-did over the last one.
+did. Each service's ``observed`` figures describe the last part of the log, nearest to today
+(all of it, or its last 13 weeks when longer, so that demand growth over a long log does not
+set the past against the model's future); they are given the period ``[0, window]`` (model
+time is never negative), so calibration asks whether the model, started from today,
+behaves over the next such period as the services did over the last one.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class FitResult:
     services: list[ServiceFit]
     cohorts: list[tuple[str, str, derive.ArrivalFit, list[tuple[str, int]]]]  # id, name, fit, entry
     names: dict[str, str]  # service id → name
+    window: float  # the observed figures' period: the last ``window`` of the log
     notes: list[str] = field(default_factory=list)
 
 
@@ -94,7 +96,8 @@ def _fit(log: EventLog, progress) -> FitResult:
     routes = derive.next_counts(con, "completed")
     after_abandon = derive.next_counts(con, "abandoned")
     initial = derive.initial(con)
-    observed = derive.observed(con, length)
+    window = derive.observed_window(length, unit)
+    observed = derive.observed(con, window)
     fits: list[ServiceFit] = []
     doc_services = []
     for i, name in enumerate(services_in_log):
@@ -120,7 +123,7 @@ def _fit(log: EventLog, progress) -> FitResult:
         obs = observed.get(name)
         figures = None
         if obs is not None:
-            figures = {"period": [0, derive._r(length)]}
+            figures = {"period": [0, derive._r(window)]}
             for key in ("mean_wait", "p90_wait", "mean_queue_length", "throughput"):
                 if obs[key] is not None:
                     figures[key] = derive._r(obs[key])
@@ -186,7 +189,7 @@ def _fit(log: EventLog, progress) -> FitResult:
         "cohorts": doc_cohorts,
     }
     scenario = scenario_from_dict(doc, source="the fitted scenario")
-    return FitResult(log, scenario, fits, cohort_fits, {f.id: f.name for f in fits})
+    return FitResult(log, scenario, fits, cohort_fits, {f.id: f.name for f in fits}, window)
 
 
 def _description(log: EventLog, fits: list[ServiceFit]) -> str:
