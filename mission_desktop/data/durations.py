@@ -120,12 +120,16 @@ def fit_service_times(values: np.ndarray, n: int | None = None) -> DurationFit:
             candidates.append(Candidate(family, None, why_not=f"{zeros:,} durations are 0"))
             continue
         rv, fixed = _SCIPY[family]
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            params = rv.fit(x, **fixed)
-            frozen = rv(*params)
-            loglik = float(np.sum(frozen.logpdf(x)))
-            test = stats.kstest(x, frozen.cdf)
+            try:
+                params = rv.fit(x, **fixed)
+                frozen = rv(*params)
+                loglik = float(np.sum(frozen.logpdf(x)))
+                test = stats.kstest(x, frozen.cdf)
+            except (ValueError, RuntimeError, FloatingPointError) as e:
+                candidates.append(Candidate(family, None, why_not=f"did not converge ({e})"))
+                continue
         k = len(params) - len(fixed)
         if not math.isfinite(loglik):
             candidates.append(Candidate(family, None, why_not="the likelihood is zero somewhere"))
@@ -187,7 +191,7 @@ def fit_patience(gave_up: np.ndarray, waited: np.ndarray) -> DurationFit | None:
                 warnings.simplefilter("ignore")
                 try:
                     params = rv.fit(data, **fixed)
-                except Exception as e:  # noqa: BLE001 - scipy's optimiser may give up
+                except (ValueError, RuntimeError, FloatingPointError) as e:  # the optimiser gave up
                     candidates.append(Candidate(family, None, why_not=f"did not converge ({e})"))
                     continue
         frozen = rv(*params)

@@ -192,7 +192,12 @@ def read_log(
     progress: Progress | None = None,
 ) -> EventLog:
     """Read and check the log; raises :class:`LogError` when it is unusable as a whole."""
-    import duckdb
+    try:
+        import duckdb
+    except ImportError:
+        raise LogError(
+            'fitting a log needs DuckDB: pip install "mission-desktop[data]" (or duckdb)'
+        ) from None
 
     path = Path(path)
     if time_unit not in UNIT_SECONDS:
@@ -472,7 +477,7 @@ def _listed(con, is_csv: bool, rejected: list[tuple[int, str]]) -> list[tuple[in
                     break
         else:
             number = r0
-        text = kind if detail is None else f"{kind}: {shown(detail, 40)!r}"
+        text = kind if detail is None else f"{kind}: '{shown(detail, 40)}'"
         out.append((int(number), text))
     out.sort()
     return out[:LISTED]
