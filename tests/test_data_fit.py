@@ -209,3 +209,33 @@ def test_cli_calibrate(tmp_path: Path, capsys) -> None:
     plain.write_text(json.dumps(doc), encoding="utf-8")
     assert main(["calibrate", str(plain)]) == 2
     assert "nothing to calibrate" in capsys.readouterr().err
+
+
+def test_a_service_where_nobody_waited_is_suggested_unlimited(tmp_path: Path) -> None:
+    rows = [
+        ["1", "desk", "0.5", "0.5", "1.5", "", ""],
+        ["2", "desk", "1.0", "1.0", "3.0", "", ""],
+        ["3", "team", "1.0", "1.5", "2.0", "", ""],
+    ]
+    result = fit_log(write_rows(tmp_path / "log.csv", HEADER, rows))
+    try:
+        desk, team = result.scenario.services
+        assert desk.capacity is None and desk.observed.utilisation is None
+        assert team.capacity == 1 and team.observed.utilisation is not None
+        assert "Capacity: unlimited — SUGGESTED" in render_fit(result)
+    finally:
+        result.log.close()
+
+
+def test_the_shipped_example_log_fits_cleanly() -> None:
+    root = Path(__file__).resolve().parent.parent / "scenarios"
+    log = root / "example_event_log.csv"
+    assert log.stat().st_size < 3 * 2**20
+    truth = load_scenario(root / "homelessness_prevention.mission.json")
+    result = fit_log(log)
+    try:
+        assert result.log.bad_count == 0 and result.log.rows > 20_000
+        assert {s.id for s in result.scenario.services} == {s.id for s in truth.services}
+        assert result.scenario.run.start_date is not None
+    finally:
+        result.log.close()

@@ -203,6 +203,16 @@ def peaks(con) -> dict[str, int]:
     }
 
 
+def ever_waited(con) -> dict[str, bool]:
+    """Whether anyone at each service waited at all (a queue shows a limit)."""
+    return dict(
+        con.execute(
+            "SELECT service, bool_or(outcome IN ('waiting', 'abandoned', 'turned_away') "
+            "OR s > a) FROM v GROUP BY service"
+        ).fetchall()
+    )
+
+
 def counts_by_outcome(con) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
     for service, outcome, n in con.execute("SELECT service, outcome, count(*) FROM v GROUP BY ALL").fetchall():

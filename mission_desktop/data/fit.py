@@ -31,7 +31,7 @@ class ServiceFit:
     counts: dict[str, int]
     service_time: DurationFit | None
     patience: DurationFit | None
-    capacity: int
+    capacity: int | None  # None: unlimited (nobody waited)
     routes: list[tuple[str, int]]  # (to id, visits)
     completed: int
     abandon_to: str | None
@@ -93,6 +93,7 @@ def _fit(log: EventLog, progress) -> FitResult:
     cid = {name: make_id(name, cid_taken, "cohort") for name in cohorts_in_log}
     counts = derive.counts_by_outcome(con)
     peaks = derive.peaks(con)
+    queued = derive.ever_waited(con)
     routes = derive.next_counts(con, "completed")
     after_abandon = derive.next_counts(con, "abandoned")
     initial = derive.initial(con)
@@ -107,7 +108,8 @@ def _fit(log: EventLog, progress) -> FitResult:
         st = fit_service_times(values, n) if n else None
         gave_up, waited = derive.waits_for_patience(con, name)
         patience = fit_patience(gave_up, waited)
-        capacity = max(peaks.get(name, 0), 1)
+        # nobody ever waited: the log shows no limit, so the service is taken as unlimited
+        capacity = max(peaks.get(name, 0), 1) if queued.get(name, True) else None
         completed, nexts = routes.get(name, (0, []))
         abandoned, ab_next = after_abandon.get(name, (0, []))
         abandon_to, abandon_note = None, ""
@@ -127,7 +129,8 @@ def _fit(log: EventLog, progress) -> FitResult:
             for key in ("mean_wait", "p90_wait", "mean_queue_length", "throughput"):
                 if obs[key] is not None:
                     figures[key] = derive._r(obs[key])
-            figures["utilisation"] = min(derive._r(obs["busy"] / capacity), 1.0)
+            if capacity is not None:
+                figures["utilisation"] = min(derive._r(obs["busy"] / capacity), 1.0)
         route_list = [(sid[to], k) for to, k in nexts]
         fits.append(
             ServiceFit(sid[name], name, counts.get(name, {}), st, patience, capacity,
@@ -193,7 +196,9 @@ def _fit(log: EventLog, progress) -> FitResult:
 
 
 def _description(log: EventLog, fits: list[ServiceFit]) -> str:
-    caps = ", ".join(f"{shown(f.name, 60)} {f.capacity}" for f in fits)
+    caps = ", ".join(
+        f"{shown(f.name, 60)} {'unlimited' if f.capacity is None else f.capacity}" for f in fits
+    )
     return (
         f"Fitted by `mission-desktop fit` from the event log `{shown(log.path.name, 100)}` "
         f"({log.used:,} of its {log.rows:,} rows used; {log.bad_count:,} left out, listed in "

@@ -141,10 +141,16 @@ def _service(f: ServiceFit, result: FitResult, unit: str) -> list[str]:
         out += _wrap(f"Chosen: {p.chosen.family}. {p.explanation} {' '.join(p.notes)}", "    ")
         if f.abandon_note:
             out += _wrap(f"After giving up: {f.abandon_note}.", "    ")
-    out += _wrap(
-        f"Capacity: {f.capacity} — SUGGESTED, the most people in service at once in the log; "
-        "confirm it (a service that was never full had more)."
-    )
+    if f.capacity is None:
+        out += _wrap(
+            "Capacity: unlimited — SUGGESTED: nobody waited here, so the log shows no limit; "
+            "enter the real capacity if there is one."
+        )
+    else:
+        out += _wrap(
+            f"Capacity: {f.capacity} — SUGGESTED, the most people in service at once in the "
+            "log; confirm it (a service that was never full had more)."
+        )
     if f.completed:
         parts = [f"{shown(result.names[to], 30)} {n / f.completed:.1%} ({n:,})" for to, n in f.routes]
         gone = f.completed - sum(n for _, n in f.routes)
