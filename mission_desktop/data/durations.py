@@ -145,21 +145,37 @@ def fit_service_times(values: np.ndarray, n: int | None = None) -> DurationFit:
     return DurationFit(n, len(x), mean, sd, ranked + unfitted + [emp], chosen, explanation)
 
 
+#: shapes within this much AIC of the lowest are as well supported: the simplest is taken
+AIC_TIE = 2.0
+
+
+def _simplest(ranked: list[Candidate]) -> tuple[Candidate, str]:
+    """The chosen shape among ``ranked`` (lowest AIC first) and why, in words: the one
+    parameter exponential when it is within :data:`AIC_TIE` of the lowest, else the lowest."""
+    best = ranked[0]
+    for c in ranked[1:]:
+        if c.family == "exponential" and c.aic - best.aic < AIC_TIE:
+            return c, (
+                f"within {AIC_TIE:g} AIC of the lowest ({best.family}, {c.aic - best.aic:.1f} "
+                "lower), so the simpler one-parameter shape is taken"
+            )
+    if len(ranked) > 1:
+        return best, f"lowest AIC, {ranked[1].aic - best.aic:.1f} below the next, {ranked[1].family}"
+    return best, "the only shape fitted"
+
+
 def _choose(ranked: list[Candidate], emp: Candidate, mean: float) -> tuple[Candidate, str]:
     if not ranked:
         return emp, "No shape could be fitted, so the recorded durations are resampled."
-    best = ranked[0]
-    lead = ""
-    if len(ranked) > 1:
-        lead = f", {ranked[1].aic - best.aic:.1f} below the next, {ranked[1].family}"
+    best, why = _simplest(ranked)
     if best.p is not None and best.p < ALPHA:
         return emp, (
-            f"The best shape, {best.family} (lowest AIC{lead}), still differs from the data "
+            f"The best shape, {best.family} ({why}), still differs from the data "
             f"by more than chance would explain (KS D = {best.ks:.3f}, p < {ALPHA:g}), so the "
             "recorded durations themselves are resampled (empirical)."
         )
     return best, (
-        f"{best.family.capitalize()} fits best (lowest AIC{lead}) and the KS test finds no "
+        f"{best.family.capitalize()} is chosen ({why}) and the KS test finds no "
         f"clear misfit (D = {best.ks:.3f}, p = {best.p:.2f}): durations are "
         f"{_PLAIN[best.family]}, with mean {mean:.3g}."
     )
@@ -203,10 +219,9 @@ def fit_patience(gave_up: np.ndarray, waited: np.ndarray) -> DurationFit | None:
             continue
         candidates.append(Candidate(family, _to_dist(family, params), 2 * k - 2 * loglik))
     ranked = sorted((c_ for c_ in candidates if c_.aic is not None), key=lambda c_: c_.aic)
-    best = ranked[0]
-    lead = f", {ranked[1].aic - best.aic:.1f} below {ranked[1].family}" if len(ranked) > 1 else ""
+    best, why = _simplest(ranked)
     explanation = (
-        f"{best.family.capitalize()} fits best (lowest AIC{lead}), from {len(x):,} people who "
+        f"{best.family.capitalize()} is chosen ({why}), from {len(x):,} people who "
         f"gave up and {len(c):,} who were still waiting when served or when the log ended "
         f"(censored: they were at least that patient); mean patience "
         f"{best.dist['mean']:.3g}."
