@@ -65,6 +65,7 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no tables or progress bar")
 
     _add_report_parser(sub)
+    _add_fit_parsers(sub)
 
     val = sub.add_parser("validate", help="check scenario files and list every problem")
     val.add_argument("files", nargs="+", metavar="FILE")
@@ -89,6 +90,29 @@ def _add_report_parser(sub) -> None:
     rep.add_argument("--workers", type=_positive_int, metavar="N", help="when running")
     rep.add_argument("--analyst", metavar="NAME", default="", help="who ran it (title block)")
     rep.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _add_fit_parsers(sub) -> None:
+    fit = sub.add_parser("fit", help="fit a scenario from a case-system event log")
+    fit.add_argument("log", metavar="LOG", help="the event log: .csv, .xlsx or .parquet")
+    fit.add_argument(
+        "--columns", metavar="name=COLUMN,...", help="the log's names for the event-log columns"
+    )
+    fit.add_argument(
+        "--time-unit",
+        choices=("minute", "hour", "day", "week"),
+        default="day",
+        help="the model's time unit (numeric times in the log are in it; default day)",
+    )
+    fit.add_argument("--out", metavar="FILE.mission.json", required=True)
+    fit.add_argument("--quiet", action="store_true", help="no report or progress bar")
+    cal = sub.add_parser(
+        "calibrate", help="compare the baseline with each service's observed figures"
+    )
+    cal.add_argument("file", metavar="FILE", help="a .mission.json scenario with observed figures")
+    cal.add_argument("--json", metavar="OUT", help="write the comparison JSON here")
+    cal.add_argument("--workers", type=_positive_int, metavar="N")
+    cal.add_argument("--quiet", action="store_true", help="no table or progress bar")
 
 
 def _whole_number(minimum: int):
@@ -378,6 +402,90 @@ def cmd_report(args) -> int:
     return EXIT_OK
 
 
+class _StageProgress:
+    """A progress bar for the stages of a long job (``progress(stage, 0..1)``) on stderr."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.tty = sys.stderr.isatty()
+        self.shown: tuple[str, int] | None = None
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        if not self.enabled:
+            return
+        percent = int(max(0.0, min(fraction, 1.0)) * 100)
+        step = 1 if self.tty else 25
+        if self.shown and self.shown[0] == stage and percent // step == self.shown[1] // step:
+            return
+        self.shown = (stage, percent)
+        bar = "█" * (percent * 30 // 100) + "░" * (30 - percent * 30 // 100)
+        line = f"{stage[:1].upper()}{stage[1:]:<24} {bar} {percent:3d}%"
+        sys.stderr.write(("\r" + line + ("\n" if percent == 100 else "")) if self.tty else line + "\n")
+        sys.stderr.flush()
+
+
+def cmd_fit(args) -> int:
+    """`fit LOG --out FILE.mission.json`: the fit report on stdout, the scenario written."""
+    from .data import LogError, fit_log, parse_columns, render_fit
+    from .model import save_scenario
+
+    out = Path(args.out)
+    if not out.name.endswith(".json"):
+        print(f"cannot write {args.out}: a scenario file ends in .mission.json", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if not out.resolve().parent.is_dir():
+        print(f"cannot write {args.out}: its folder does not exist", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        columns = parse_columns(args.columns)
+        result = fit_log(args.log, columns, args.time_unit, _StageProgress(not args.quiet))
+    except LogError as e:
+        print(f"cannot fit: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        save_scenario(result.scenario, out)
+        if not args.quiet:
+            print(render_fit(result), end="")
+            print(f"Scenario written: {out}. Check the suggested capacities, then run "
+                  f"`mission-desktop calibrate {out}`.")
+    except OSError as e:
+        print(f"cannot write {args.out}: {e.strerror}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    finally:
+        result.log.close()
+    return EXIT_OK
+
+
+def cmd_calibrate(args) -> int:
+    """`calibrate FILE [--json OUT]`: the baseline against each observed figure."""
+    from .data.calibrate import CalibrationError, calibrate, render_calibration
+    from .model import ScenarioError
+    from .report import write_json
+
+    try:
+        scenario = _load(args.file)
+        if args.json and not Path(args.json).resolve().parent.is_dir():
+            print(f"cannot write {args.json}: its folder does not exist", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        progress = Progress(enabled=not args.quiet)
+        comparison = calibrate(scenario, workers=args.workers, progress=progress)
+    except ScenarioError as e:
+        print(str(e) if e.source else f"{args.file}: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except CalibrationError as e:
+        print(f"{args.file}: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        if args.json:
+            write_json(comparison, args.json)
+    except OSError as e:
+        print(f"cannot write {args.json}: {e.strerror}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if not args.quiet:
+        print(render_calibration(comparison), end="")
+    return EXIT_OK
+
+
 class _visit_log:
     """The parts folder of ``run --log`` (beside the log, removed afterwards), or None."""
 
@@ -476,7 +584,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _safe_streams()
     # `mission-desktop FILE` opens that file in the app
-    if argv and not argv[0].startswith("-") and argv[0] not in ("run", "validate", "open", "report"):
+    if argv and not argv[0].startswith("-") and argv[0] not in (
+        "run", "validate", "open", "report", "fit", "calibrate"
+    ):
         if len(argv) == 1:
             argv = ["open", argv[0]]
     parser = _build_parser()
@@ -491,6 +601,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "report":
             _stop_on_sigterm()
             return cmd_report(args)
+        if args.command == "fit":
+            return cmd_fit(args)
+        if args.command == "calibrate":
+            _stop_on_sigterm()
+            return cmd_calibrate(args)
         if args.command == "open":
             return cmd_open(args.file)
         return cmd_open(None)
