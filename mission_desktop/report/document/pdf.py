@@ -161,7 +161,8 @@ def render_pdf(ctx: dict[str, Any], built: dict[str, ch.Chart | None], path: Pat
             pdf.ln(2 if level > 1 else 4)
             pdf.set_font("DejaVu", "B", HEADING_SIZES[level])
             pdf.set_text_color(29, 53, 87)
-            pdf.multi_cell(0, HEADING_SIZES[level] * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, HEADING_SIZES[level] * 0.5, text, new_x="LMARGIN", new_y="NEXT",
+                           align="L")  # fpdf2 justifies by default: gaps in short lines
             pdf.set_text_color(0, 0, 0)
             pdf.ln(1.5)
         elif kind == "para":
@@ -176,7 +177,7 @@ def render_pdf(ctx: dict[str, Any], built: dict[str, ch.Chart | None], path: Pat
             _chart_data(pdf, block[1])
         elif kind == "code":
             pdf.set_font("Mono", "", 6.5)
-            pdf.multi_cell(0, 3.2, block[1], new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 3.2, block[1], new_x="LMARGIN", new_y="NEXT", align="L")
             pdf.ln(2)
         elif kind == "page":
             pdf.add_page()
