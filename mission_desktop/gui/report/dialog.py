@@ -139,7 +139,7 @@ class ReportDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Write report")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Write &report")  # Alt+W: Word
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
