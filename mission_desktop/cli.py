@@ -461,6 +461,7 @@ def cmd_calibrate(args) -> int:
     from .data.calibrate import CalibrationError, calibrate, render_calibration
     from .model import ScenarioError
     from .report import write_json
+    from .report.console import Progress
 
     try:
         scenario = _load(args.file)

@@ -40,6 +40,7 @@ from mission_desktop.gui.files.exchange import FileExchangeMixin
 from mission_desktop.gui.library.actions import LibraryMixin
 from mission_desktop.gui.library.delegate import LibraryItemDelegate
 from mission_desktop.gui.map.view import ServiceMapView
+from mission_desktop.gui.report.actions import ReportMixin
 from mission_desktop.gui.run.view import RunView
 from mission_desktop.gui.shared.access import a11y
 from mission_desktop.gui.shared.palette import FOCUS_STYLE
@@ -71,6 +72,7 @@ class MainWindow(
     PromptsMixin,
     ZoomMixin,
     PresentationMixin,
+    ReportMixin,
     QMainWindow,
 ):
     """Mission Desktop's main window over one :class:`~mission_desktop.store.Library`."""
@@ -272,6 +274,7 @@ class MainWindow(
         self.export_csv_action.setEnabled(self._results() is not None)
         self.export_map_action.setEnabled(hasattr(self.service_map, "export_png"))
         self.export_plots_action.setEnabled(hasattr(self.run_view, "export_plots_png"))
+        self.report_action.setEnabled(self.can_report())
 
     def _on_scenario_changed(self, scenario: Scenario) -> None:
         self._update_title()
@@ -341,6 +344,7 @@ class MainWindow(
             event.ignore()
             return
         self.autosave_timer.stop()
+        self.cancel_report(wait=True)  # its thread must not outlive the window
         # the simulation's child process must never outlive the window
         shutdown = getattr(self.run_view, "shutdown", None)
         if callable(shutdown):

@@ -105,6 +105,7 @@ class MenusMixin:
             "Ctrl+Shift+L",
             "Save the live plots as a picture",
         )
+        self._build_report_actions()
         self.quit_action = self._action("&Quit", self.close, sk.Quit, "Close Mission Desktop")
         if self.quit_action.shortcut().isEmpty():
             self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -204,6 +205,7 @@ class MenusMixin:
         file_menu.addAction(self.export_csv_action)
         file_menu.addAction(self.export_map_action)
         file_menu.addAction(self.export_plots_action)
+        file_menu.addAction(self.report_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 

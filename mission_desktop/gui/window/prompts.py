@@ -139,7 +139,10 @@ class PromptsMixin:
         dialog.exec()
 
     def show_error(self, title: str, text: str) -> None:
-        message_box(self, QMessageBox.Icon.Warning, title, text).exec()
+        """A warning; its text is plain (names from files are never read as markup)."""
+        box = message_box(self, QMessageBox.Icon.Warning, title, text)
+        self.last_error_box = box
+        box.exec()
 
     def show_shortcuts(self) -> None:
         dialog = ShortcutsDialog(self.shortcut_rows(), self)

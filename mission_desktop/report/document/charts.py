@@ -8,6 +8,7 @@ style and is named in a legend, so colour is never the only signal.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,13 +50,23 @@ def plain(text: str) -> str:
     return str(text).replace("\\", "\\\\").replace("$", r"\$")
 
 
+_PATH_DATA = re.compile(r' d="([^"]*)"')
+_DECIMALS = re.compile(r"(-?\d+\.\d)\d+")
+
+
+def _short_paths(svg_text: str) -> str:
+    """Path coordinates to 0.1 pt (0.035 mm; matplotlib writes six decimals): a third of the
+    size, the same drawing."""
+    return _PATH_DATA.sub(lambda m: ' d="' + _DECIMALS.sub(r"\1", m.group(1)) + '"', svg_text)
+
+
 def svg(chart: Chart, *, text_as_paths: bool = False) -> str:
     """The chart as an SVG document (text as real text unless ``text_as_paths``)."""
     buf = io.StringIO()
     with matplotlib.rc_context({**BASE_RC, "svg.fonttype": "path" if text_as_paths else "none"}):
         chart.figure.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None})
     text = buf.getvalue()
-    return text[text.index("<svg"):]
+    return _short_paths(text[text.index("<svg"):])
 
 
 def png(chart: Chart, dpi: int = 200) -> bytes:
@@ -110,10 +121,12 @@ def forest_chart(ctx: dict[str, Any]) -> Chart | None:
                 )
                 shown.add(label)
             ax.set_title(plain(panel["name"]), loc="left", wrap=True)
-            ax.set_xlabel(plain(f"difference in {forest['label'].lower()}"))
             ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
         axes[0].set_yticks(ys, [plain(s) for s in services])
-        fig.legend(loc="outside lower center", ncols=3, frameon=False)
+        # one label under every panel: a label per panel runs into its neighbours'
+        fig.supxlabel(plain(f"difference from baseline in {forest['label'].lower()}"),
+                      fontsize=9)
+        fig.legend(loc="outside upper center", ncols=3, frameon=False)  # the label is below
     rows = [
         [panel["name"], r["service"], r["text"], r["verdict"]]
         for panel in panels
@@ -141,6 +154,50 @@ def forest_chart(ctx: dict[str, Any]) -> Chart | None:
 # --------------------------------------------------------------------------- queue over time
 
 TABLE_POINTS = 8
+#: at most this many points per curve are drawn (the table summarises them all)
+MAX_CURVE_POINTS = 400
+
+
+def thin(values: list[float], max_points: int = MAX_CURVE_POINTS) -> list[float]:
+    """Every k-th value (the first and the last always kept) so at most ``max_points``
+    remain: the curve's shape at print resolution without a megabyte of SVG."""
+    n = len(values)
+    if n <= max_points:
+        return list(values)
+    step = -(-(n - 1) // (max_points - 1))
+    picks = list(range(0, n, step))
+    if picks[-1] != n - 1:
+        picks.append(n - 1)
+    return [values[i] for i in picks]
+
+
+def _hatch(ax: Any, x0: float, x1: float, spacing: float, slope: float) -> None:
+    """Diagonal lines over ``x0..x1`` (x in data units, y the axes' full height), drawn as
+    plain line segments: every format shows them (fpdf2 drops SVG hatch patterns)."""
+    from matplotlib.collections import LineCollection
+
+    segments = []
+    a = x0 - slope  # lines x = a + slope * y for y in 0..1, every ``spacing``
+    while a < x1:
+        lo = max(0.0, (x0 - a) / slope)
+        hi = min(1.0, (x1 - a) / slope)
+        if hi > lo:
+            segments.append([(a + slope * lo, lo), (a + slope * hi, hi)])
+        a += spacing
+    ax.add_collection(LineCollection(segments, colors="#777777", linewidths=0.5,
+                                     transform=ax.get_xaxis_transform(), zorder=0.5))
+
+
+def period_means(time: list[float], values: list[float], edges: list[float]) -> list[float | None]:
+    """The mean of ``values`` over each period ``edges[i]..edges[i+1]`` (the last one
+    closed), over the points that fall in it."""
+    out: list[float | None] = []
+    for i in range(len(edges) - 1):
+        last = i == len(edges) - 2
+        picked = [v for t, v in zip(time, values, strict=False)
+                  if edges[i] <= t and (t < edges[i + 1] or (last and t <= edges[i + 1]))]
+        out.append(sum(picked) / len(picked) if picked else None)
+    return out
 
 
 def queue_chart(ctx: dict[str, Any]) -> Chart | None:
@@ -158,24 +215,35 @@ def queue_chart(ctx: dict[str, Any]) -> Chart | None:
         axes = fig.subplots(n_rows, n_cols, squeeze=False).ravel()
         for ax in axes[len(panels):]:
             ax.set_visible(False)
+        horizon = max((line["time"][-1] for p in panels for line in p["lines"] if line["time"]),
+                      default=1.0)
         for k, (ax, panel) in enumerate(zip(axes, panels, strict=False)):
             warm = series["warm_up"] or 0
             if warm > 0:
-                ax.axvspan(0, warm, color="#BBBBBB", alpha=0.35, hatch="//", linewidth=0,
+                ax.axvspan(0, warm, color="#BBBBBB", alpha=0.35, linewidth=0,
                            label="warm-up (not counted)" if k == 0 else None)
+                _hatch(ax, 0, warm, spacing=horizon / 60, slope=horizon / 12)
             for start in series["starts"]:
                 if start["time"] > 0:
                     ax.axvline(start["time"], color="#444444", linestyle=":", linewidth=1)
+            banded: list[tuple[list[float], list[float]]] = []
             for line in panel["lines"]:
                 i = variant_index.get(line["name"], 0)
                 style = _style(i, line["name"] == base_name)
-                t = line["time"]
-                if line["low"] is not None:
-                    lows = [max(v, 0.0) for v in line["low"]]
-                    ax.fill_between(t, lows, line["high"], color=style["color"], alpha=0.15,
-                                    linewidth=0)
-                ax.plot(t, line["mean"], color=style["color"], linestyle=style["linestyle"],
-                        marker=style["marker"], markevery=max(len(t) // 6, 1), markersize=4,
+                t = thin(line["time"])
+                band = (line["low"], line["high"])
+                # a variant that leaves this service as it was (common random numbers) has
+                # the very same band: drawn once, not darkened by stacking
+                if line["low"] is not None and band not in banded:
+                    banded.append(band)
+                    lows = [max(v, 0.0) for v in thin(line["low"])]
+                    ax.fill_between(t, lows, thin(line["high"]), color=style["color"],
+                                    alpha=0.15, linewidth=0)
+                # markers staggered per variant, so curves that coincide still show each one
+                every = max(len(t) // 6, 1)
+                start = (i * every // max(len(panel["lines"]), 1)) % every
+                ax.plot(t, thin(line["mean"]), color=style["color"], linestyle=style["linestyle"],
+                        marker=style["marker"], markevery=(start, every), markersize=4,
                         linewidth=1.3, label=plain(line["name"]) if k == 0 else None)
             ax.set_title(plain(panel["name"]), loc="left", fontsize=9)
             ax.set_ylabel("people waiting")
@@ -185,15 +253,21 @@ def queue_chart(ctx: dict[str, Any]) -> Chart | None:
             ax.set_xlabel(plain(unit))
         fig.legend(loc="outside lower center", ncols=min(len(panel["lines"]) + 1, 4),
                    frameon=False)
-    t0 = panels[0]["lines"][0]["time"]
-    picks = sorted({round(j * (len(t0) - 1) / (TABLE_POINTS - 1)) for j in range(TABLE_POINTS)})
-    columns = ["Service", "Variant"] + [f"{unit} {fmt_number(t0[j])}" for j in picks]
+    # the table summarises every point: the mean queue over each of TABLE_POINTS periods
+    edges = [horizon * j / TABLE_POINTS for j in range(TABLE_POINTS + 1)]
+    units = ctx["title"]["units"]
+    columns = ["Service", "Variant"] + [
+        f"{units} {round(edges[j])}–{round(edges[j + 1])}"
+        for j in range(TABLE_POINTS)
+    ]
     rows = []
     peak = (0.0, "", "")
     for panel in panels:
         for line in panel["lines"]:
             values = line["mean"]
-            rows.append([panel["name"], line["name"]] + [fmt_number(values[j]) for j in picks])
+            rows.append([panel["name"], line["name"]] + [
+                fmt_number(m) for m in period_means(line["time"], values, edges)
+            ])
             top = max(values) if values else 0.0
             if top > peak[0]:
                 peak = (top, panel["name"], line["name"])
@@ -202,7 +276,7 @@ def queue_chart(ctx: dict[str, Any]) -> Chart | None:
     alt = (
         f"Queue length over time at each service: the mean over replications for each "
         f"variant, with a shaded 95% band; the warm-up ({unit}s 0 to "
-        f"{fmt_number(series['warm_up'] or 0)}) is hatched"
+        f"{fmt_number(series['warm_up'] or 0)}) is shaded grey with diagonal lines"
         + (f"; policy starts are dotted lines ({starts})" if starts else "")
         + (f". The longest mean queue is {fmt_number(peak[0])} people at {peak[1]} in "
            f"{peak[2]}." if peak[1] else ".")
@@ -210,7 +284,7 @@ def queue_chart(ctx: dict[str, Any]) -> Chart | None:
     return Chart(
         "queues",
         "Mean queue length over time (people waiting), with 95% bands; warm-up hatched, "
-        "policy starts dotted",
+        "policy starts dotted (the table: the mean over each period)",
         alt,
         fig,
         columns,

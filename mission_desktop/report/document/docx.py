@@ -7,6 +7,7 @@ the scenario file as an appendix.
 from __future__ import annotations
 
 import io
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from . import charts as ch
-from .outline import blocks
+from .outline import DATA_APPENDIX, blocks, data_caption
 
 OPEN_FILL = "FFF4D6"
 HEAD_FILL = "E8EDF3"
@@ -38,8 +39,45 @@ def _repeat_header(row) -> None:
     props.append(el)
 
 
-def _caption(doc, text: str) -> None:
-    doc.add_paragraph(text, style="Caption")
+def _caption(doc, text: str):
+    return doc.add_paragraph(text, style="Caption")
+
+
+def _bookmark(paragraph, name: str) -> None:
+    """A Word bookmark around the paragraph's text (the target of an internal link)."""
+    ident = zlib.crc32(name.encode("utf-8")) & 0x7FFFFFFF  # one id per name, stable
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(ident))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(ident))
+    paragraph._p.insert(1 if paragraph._p.pPr is not None else 0, start)
+    paragraph._p.append(end)
+
+
+def _link(paragraph, text: str, anchor: str) -> None:
+    """An internal hyperlink to the bookmark ``anchor``, in the Hyperlink character style
+    (underlined: colour is not the only sign of a link)."""
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("w:anchor"), anchor)
+    link.set(qn("w:history"), "1")
+    run = OxmlElement("w:r")
+    props = OxmlElement("w:rPr")
+    for tag, attr, value in (("w:color", "w:val", "00529B"), ("w:u", "w:val", "single")):
+        el = OxmlElement(tag)
+        el.set(qn(attr), value)
+        props.append(el)
+    run.append(props)
+    t = OxmlElement("w:t")
+    t.set(qn("xml:space"), "preserve")
+    t.text = text
+    run.append(t)
+    link.append(run)
+    paragraph._p.append(link)
+
+
+def _anchors(chart: ch.Chart) -> tuple[str, str]:
+    return f"data_{chart.key}", f"chart_{chart.key}"
 
 
 def _table(doc, table: dict[str, Any]) -> None:
@@ -78,10 +116,19 @@ def _picture(doc, chart: ch.Chart) -> None:
     if inline:
         inline[0].set("descr", chart.alt)
         inline[0].set("title", chart.caption)
-    _caption(doc, chart.caption)
+    to_data, to_chart = _anchors(chart)
+    _bookmark(_caption(doc, chart.caption), to_chart)
     doc.add_paragraph("Text alternative: " + chart.alt)
-    _table(doc, {"caption": f"Data: {chart.caption}", "columns": chart.columns,
-                 "rows": chart.rows})
+    _link(doc.add_paragraph(), f"The data in this chart: a table in the {DATA_APPENDIX.lower()} ›",
+          to_data)
+
+
+def _chart_data(doc, chart: ch.Chart) -> None:
+    to_data, to_chart = _anchors(chart)
+    _table(doc, {"caption": data_caption(chart), "columns": chart.columns, "rows": chart.rows})
+    caption = [p for p in doc.paragraphs if p.style.name == "Caption"][-1]
+    _bookmark(caption, to_data)
+    _link(doc.paragraphs[-1], "‹ Back to the chart", to_chart)
 
 
 def _runs(paragraph, runs: list[tuple[str, bool]]) -> None:
@@ -111,6 +158,8 @@ def render_docx(ctx: dict[str, Any], built: dict[str, ch.Chart | None], path: Pa
             _table(doc, block[1])
         elif kind == "chart":
             _picture(doc, block[1])
+        elif kind == "data":
+            _chart_data(doc, block[1])
         elif kind == "code":
             for line in block[1].splitlines() or [""]:
                 p = doc.add_paragraph()
@@ -125,17 +174,28 @@ def render_docx(ctx: dict[str, Any], built: dict[str, ch.Chart | None], path: Pa
     doc.save(str(path))
 
 
-def _page_numbers(doc) -> None:
-    """'Page N' in the footer, as a Word field (updated by Word as the document changes)."""
-    p = doc.sections[0].footer.paragraphs[0]
-    p.add_run("Page ")
-    run = p.add_run()
-    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+def _field(paragraph, code: str) -> None:
+    """A Word field (``PAGE``, ``NUMPAGES``): Word works out its value as it lays out."""
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, code), ("separate", None), (None, "1"),
+                       ("end", None)):
         if kind:
             el = OxmlElement("w:fldChar")
             el.set(qn("w:fldCharType"), kind)
-        else:
+        elif text == code:
             el = OxmlElement("w:instrText")
             el.set(qn("xml:space"), "preserve")
+            el.text = f" {code} "
+        else:
+            el = OxmlElement("w:t")  # shown until the field is updated
             el.text = text
         run._r.append(el)
+
+
+def _page_numbers(doc) -> None:
+    """'Page N of M' in the footer, as Word fields (updated by Word as the document changes)."""
+    p = doc.sections[0].footer.paragraphs[0]
+    p.add_run("Page ")
+    _field(p, "PAGE")
+    p.add_run(" of ")
+    _field(p, "NUMPAGES")

@@ -2,7 +2,9 @@
 
 Blocks: ``("heading", level, text)``, ``("para", runs)`` with runs ``[(text, bold)]``,
 ``("bullet", runs)``, ``("table", table)``, ``("chart", chart)``, ``("code", text)``,
-``("page",)``. The HTML template lays out the same content itself.
+``("page",)`` and ``("data", chart)``: a chart's data table, gathered in an appendix so the
+results read as figures and words (each chart links to its table and back). The HTML
+template lays out the same content itself (each table folded under its chart).
 """
 
 from __future__ import annotations
@@ -11,6 +13,12 @@ from typing import Any
 
 from .charts import Chart
 from .description import plain
+
+DATA_APPENDIX = "Appendix: the data behind each chart"
+
+
+def data_caption(chart: Chart) -> str:
+    return f"Data: {chart.caption}"
 
 
 def _p(text: str, bold: bool = False) -> tuple:
@@ -120,6 +128,12 @@ def blocks(ctx: dict[str, Any], built: dict[str, Chart | None], *, appendix: boo
     out.append(("heading", 1, "Reproducibility"))
     out.append(_p("The exact command that regenerates these results from the attached file:"))
     out.append(("code", ctx["command"]))
+    charts = [b[1] for b in out if b[0] == "chart"]
+    if charts:
+        out.append(("page",))
+        out.append(("heading", 1, DATA_APPENDIX))
+        out.append(_p("Every chart's figures as a table, for screen readers and for checking."))
+        out.extend(("data", chart) for chart in charts)
     if appendix:
         out.append(("page",))
         out.append(("heading", 1, f"Appendix: the scenario file ({ctx['file_name']})"))

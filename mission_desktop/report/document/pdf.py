@@ -19,7 +19,7 @@ import matplotlib
 from fpdf import FPDF, FontFace
 
 from . import charts as ch
-from .outline import blocks
+from .outline import DATA_APPENDIX, blocks, data_caption
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 # fpdf2 notes the SVG parts it leaves out (hatch patterns, metadata); the fills stay
@@ -39,6 +39,13 @@ class _Report(FPDF):
         self.set_title(title)
         self.set_creator("Mission Desktop")
         self.set_lang("en-GB")
+        #: chart key → (link to its data table, link back to the chart)
+        self.chart_links: dict[str, tuple[int, int]] = {}
+
+    def chart_link_pair(self, key: str) -> tuple[int, int]:
+        if key not in self.chart_links:
+            self.chart_links[key] = (self.add_link(), self.add_link())
+        return self.chart_links[key]
 
     def footer(self) -> None:
         self.set_y(-12)
@@ -101,21 +108,42 @@ def _table(pdf: FPDF, table: dict[str, Any]) -> None:
     pdf.ln(3)
 
 
-def _chart(pdf: FPDF, chart: ch.Chart) -> None:
+LINK_BLUE = (0, 82, 155)
+
+
+def _link_line(pdf: FPDF, text: str, link: int) -> None:
+    pdf.set_font("DejaVu", "", 7.5)
+    pdf.set_text_color(*LINK_BLUE)
+    pdf.write(4, text, link=link)
+    pdf.set_text_color(0, 0, 0)
+    pdf.ln(5)
+
+
+def _chart(pdf: _Report, chart: ch.Chart) -> None:
     svg = ch.svg(chart, text_as_paths=True).encode("utf-8")
     width = pdf.epw
     w_in, h_in = chart.figure.get_size_inches()
     height = width * h_in / w_in
     if pdf.get_y() + height + 20 > pdf.page_break_trigger:
         pdf.add_page()
+    to_data, to_chart = pdf.chart_link_pair(chart.key)
+    pdf.set_link(to_chart, y=pdf.get_y(), page=pdf.page_no())
     pdf.image(io.BytesIO(svg), x=pdf.l_margin, w=width, alt_text=chart.alt)
     pdf.set_font("DejaVu", "I", 8)
     pdf.multi_cell(0, 4, chart.caption, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 7)
     pdf.multi_cell(0, 3.6, "Text alternative: " + chart.alt, new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(2)
-    _table(pdf, {"caption": f"Data: {chart.caption}", "columns": chart.columns,
-                 "rows": chart.rows})
+    _link_line(pdf, f"The data in this chart: a table in the {DATA_APPENDIX.lower()} ›", to_data)
+    pdf.ln(1)
+
+
+def _chart_data(pdf: _Report, chart: ch.Chart) -> None:
+    to_data, to_chart = pdf.chart_link_pair(chart.key)
+    if pdf.get_y() + 30 > pdf.page_break_trigger:
+        pdf.add_page()
+    pdf.set_link(to_data, y=pdf.get_y(), page=pdf.page_no())
+    _table(pdf, {"caption": data_caption(chart), "columns": chart.columns, "rows": chart.rows})
+    _link_line(pdf, "‹ Back to the chart", to_chart)
 
 
 HEADING_SIZES = {0: 20, 1: 15, 2: 12, 3: 10.5}
@@ -133,7 +161,8 @@ def render_pdf(ctx: dict[str, Any], built: dict[str, ch.Chart | None], path: Pat
             pdf.ln(2 if level > 1 else 4)
             pdf.set_font("DejaVu", "B", HEADING_SIZES[level])
             pdf.set_text_color(29, 53, 87)
-            pdf.multi_cell(0, HEADING_SIZES[level] * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, HEADING_SIZES[level] * 0.5, text, new_x="LMARGIN", new_y="NEXT",
+                           align="L")  # fpdf2 justifies by default: gaps in short lines
             pdf.set_text_color(0, 0, 0)
             pdf.ln(1.5)
         elif kind == "para":
@@ -144,9 +173,11 @@ def render_pdf(ctx: dict[str, Any], built: dict[str, ch.Chart | None], path: Pat
             _table(pdf, block[1])
         elif kind == "chart":
             _chart(pdf, block[1])
+        elif kind == "data":
+            _chart_data(pdf, block[1])
         elif kind == "code":
             pdf.set_font("Mono", "", 6.5)
-            pdf.multi_cell(0, 3.2, block[1], new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 3.2, block[1], new_x="LMARGIN", new_y="NEXT", align="L")
             pdf.ln(2)
         elif kind == "page":
             pdf.add_page()

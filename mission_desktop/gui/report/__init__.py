@@ -1,0 +1,1 @@
+"""File > Report…: the report dialog, the build off the GUI thread, and the window's mixin."""
