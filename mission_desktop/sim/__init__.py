@@ -9,10 +9,10 @@ from .analysis import (
     run_size_problems,
 )
 from .engine import Deadlock, ReplicationSummary, Simulation, simulate
+from .executor import DaskExecutor, Executor, ExperimentCancelled, LocalExecutor, make_executor
 from .experiment import (
     ENGINE_VERSION,
     RESULTS_FORMAT,
-    ExperimentCancelled,
     figure,
     run_experiment,
     run_replications,
@@ -27,8 +27,12 @@ __all__ = [
     "run_size_problems",
     "ENGINE_VERSION",
     "RESULTS_FORMAT",
+    "DaskExecutor",
     "Deadlock",
+    "Executor",
     "ExperimentCancelled",
+    "LocalExecutor",
+    "make_executor",
     "ReplicationSummary",
     "ServiceLoad",
     "ServiceSnapshot",
