@@ -266,7 +266,7 @@ class DaskExecutor(Executor):
         )
         index = {f.key: i for i, f in enumerate(futures)}
         try:
-            for f in as_completed(futures):
+            for f in as_completed(futures, loop=self.client.loop):
                 done[tasks[index[f.key]]] = f.result()
                 if progress:
                     progress(len(done), total)
