@@ -20,9 +20,10 @@ the one every experiment uses; decision helpers add their own (e.g. the warm-up 
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
 
@@ -276,6 +277,17 @@ class DaskExecutor(Executor):
             self.client.cancel(futures)
             raise
         return {t: done[t] for t in tasks}
+
+
+@contextlib.contextmanager
+def batches(executor: Executor) -> Iterator[Executor]:
+    """Several batches in a row on ``executor``: a local pool is kept between them (and
+    closed after); a cluster connection is left as it is (its owner closes it)."""
+    if isinstance(executor, LocalExecutor) and not executor._kept:
+        with executor:
+            yield executor
+    else:
+        yield executor
 
 
 def make_executor(cluster: str | None = None, workers: int | None = None) -> Executor:

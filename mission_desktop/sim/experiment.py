@@ -96,6 +96,11 @@ def _summarise(reps: list[ReplicationSummary], reference: list[ReplicationSummar
     return {"services": services, "cohorts": cohorts, "cost": cost}
 
 
+#: the figures of replications, or their paired differences from ``reference`` (the shape of
+#: a ``variants`` or ``comparisons`` entry, before the v2 additions)
+summarise = _summarise
+
+
 # --------------------------------------------------------------------------- running
 
 
