@@ -5,11 +5,12 @@ equal intervals: the number waiting at each service (sampled at the start of eac
 interval) and the mean wait of the people who started service there in the interval. Each
 series is averaged over the replications (an empty interval is left out of the average),
 then MSER-5 (White 1997; Hoad, Robinson & Davies 2008) is applied to it: batch means of 5
-consecutive points Y_1..Y_b, and the truncation d minimising
-``MSER(d) = Σ_{i>d} (Y_i − Ȳ_d)² / (b − d)²``. The warm-up is d × 5 intervals.
+consecutive points Y_1..Y_b, and the truncation d ≤ b/2 minimising
+``MSER(d) = Σ_{i>d} (Y_i − Ȳ_d)² / (b − d)²``. The warm-up is d × 5 intervals. (The search
+stops half-way, as usual: a short tail of zeros would otherwise always win.)
 
-A truncation in the second half of the series means the series has not settled (it is
-still climbing at the end): MSER then has no warm-up to offer. A service whose offered
+A minimum at the half-way mark means the series has not settled (it is still moving at the
+end): MSER then has no warm-up to offer. A service whose offered
 load reaches its capacity (:func:`..sim.analysis.overload_warnings`) never settles either.
 The suggestion is the largest warm-up across services and series, with the reason; a
 system that does not settle gets no number, and says why.
@@ -74,12 +75,13 @@ def mser5(series: list[float] | np.ndarray) -> tuple[int | None, int]:
         return None, b
     means = y[: b * BATCH].reshape(b, BATCH).mean(axis=1)
     best_d, best = 0, math.inf
-    for d in range(0, b - 1):
+    half = b // 2
+    for d in range(0, half + 1):
         tail = means[d:]
         value = float(((tail - tail.mean()) ** 2).sum()) / (b - d) ** 2
-        if value < best - 1e-15 * max(1.0, abs(best)):
+        if value < best * (1 - 1e-12):  # a strictly smaller value: ties keep the earlier d
             best_d, best = d, value
-    if best_d > b // 2:
+    if best_d == half:  # still falling at the half-way mark: no settled tail to keep
         return None, b
     return best_d * BATCH, b
 
