@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .cli_decide import DECIDE_COMMANDS, add_run_options, cmd_decide, run_results
+from .cli_decide import add_parsers as add_decide_parsers
 from .report.text import printable
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
@@ -63,9 +65,11 @@ def _build_parser() -> argparse.ArgumentParser:
         "--workers", type=_positive_int, metavar="N", help="processes to use (default: all cores)"
     )
     run.add_argument("--quiet", action="store_true", help="no tables or progress bar")
+    add_run_options(run)
 
     _add_report_parser(sub)
     _add_fit_parsers(sub)
+    add_decide_parsers(sub)
 
     val = sub.add_parser("validate", help="check scenario files and list every problem")
     val.add_argument("files", nargs="+", metavar="FILE")
@@ -239,7 +243,6 @@ def cmd_run(args) -> int:
     from .report.text import printable
     from .sim import (
         overload_warnings,
-        run_experiment,
         run_size_problems,
         with_run_settings,
         worker_count,
@@ -299,10 +302,10 @@ def cmd_run(args) -> int:
     progress = Progress(enabled=not args.quiet)
     try:
         with _visit_log(args.log) as visit_log:
-            results = run_experiment(
+            results = run_results(
+                args,
                 scenario,
                 variants=variants,
-                workers=args.workers,
                 progress=progress,
                 visit_log=visit_log,
                 command=shlex.join(["mission-desktop", *getattr(args, "argv", ["run", args.file])]),
@@ -585,9 +588,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _safe_streams()
     # `mission-desktop FILE` opens that file in the app
-    if argv and not argv[0].startswith("-") and argv[0] not in (
-        "run", "validate", "open", "report", "fit", "calibrate"
-    ):
+    commands = ("run", "validate", "open", "report", "fit", "calibrate", *DECIDE_COMMANDS)
+    if argv and not argv[0].startswith("-") and argv[0] not in commands:
         if len(argv) == 1:
             argv = ["open", argv[0]]
     parser = _build_parser()
@@ -607,6 +609,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "calibrate":
             _stop_on_sigterm()
             return cmd_calibrate(args)
+        if args.command in DECIDE_COMMANDS:
+            _stop_on_sigterm()
+            return cmd_decide(args)
         if args.command == "open":
             return cmd_open(args.file)
         return cmd_open(None)

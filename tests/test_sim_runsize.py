@@ -306,7 +306,7 @@ def test_the_cli_says_when_memory_limits_the_workers(tmp_path, monkeypatch, caps
     monkeypatch.setattr(runsize, "available_memory", lambda: 100 * 2**20)
     seen = []
     monkeypatch.setattr(
-        "mission_desktop.sim.experiment.worker_count",
+        "mission_desktop.sim.executor.worker_count",
         lambda *a: seen.append(worker_count(*a)) or seen[-1],
     )
     assert main(["run", str(p), "--workers", "2", "--horizon", "100"]) == 0

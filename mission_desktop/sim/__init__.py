@@ -2,10 +2,10 @@
 
 from .analysis import ServiceLoad, overload_warnings, phase_loads, variant_loads
 from .engine import Deadlock, ReplicationSummary, Simulation, simulate
+from .executor import DaskExecutor, Executor, ExperimentCancelled, LocalExecutor, make_executor
 from .experiment import (
     ENGINE_VERSION,
     RESULTS_FORMAT,
-    ExperimentCancelled,
     figure,
     run_experiment,
     run_replications,
@@ -26,8 +26,12 @@ __all__ = [
     "run_size_problems",
     "ENGINE_VERSION",
     "RESULTS_FORMAT",
+    "DaskExecutor",
     "Deadlock",
+    "Executor",
     "ExperimentCancelled",
+    "LocalExecutor",
+    "make_executor",
     "ReplicationSummary",
     "ServiceLoad",
     "ServiceSnapshot",

@@ -7,11 +7,8 @@ task is deterministic, and results are combined in a fixed order.
 from __future__ import annotations
 
 import math
-import multiprocessing
-import os
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
 
 import numpy as np
@@ -19,22 +16,18 @@ import numpy as np
 from .. import __version__
 from ..model import ScenarioError, scenario_from_dict, scenario_to_dict
 from ..model.errors import Problem
-from ..model.io import dumps_scenario, loads_scenario
 from ..model.scenario import Scenario
 from .analysis import overload_warnings, service_label, variant_label
-from .engine import ReplicationSummary, Simulation
+from .engine import ReplicationSummary
+from .executor import Executor, LocalExecutor
+from .executor import ExperimentCancelled as ExperimentCancelled
 from .figures import add_figures, figure, names, provenance, t_quantile_975
 from .figures import paired as _paired
-from .lifeline import watch_parent
-from .runsize import run_size_problems, worker_count
+from .runsize import run_size_problems
 
 RESULTS_FORMAT = "mission-desktop/results"
 RESULTS_VERSION = 2  # v2: additions only (sim/figures.py)
 ENGINE_VERSION = __version__
-
-
-class ExperimentCancelled(Exception):
-    """The experiment was stopped before it finished."""
 
 
 # --------------------------------------------------------------------------- settings
@@ -104,64 +97,12 @@ def _summarise(reps: list[ReplicationSummary], reference: list[ReplicationSummar
     return {"services": services, "cohorts": cohorts, "cost": cost}
 
 
+#: the figures of replications, or their paired differences from ``reference`` (the shape of
+#: a ``variants`` or ``comparisons`` entry, before the v2 additions)
+summarise = _summarise
+
+
 # --------------------------------------------------------------------------- running
-
-_WORKER_SCENARIO: Scenario | None = None
-_WORKER_VISIT_LOG: Any = None
-
-
-def _init_worker(text: str, visit_log: Any = None, owner: int | None = None) -> None:
-    global _WORKER_SCENARIO, _WORKER_VISIT_LOG
-    watch_parent(owner)  # ends this worker if the process running the experiment dies
-    _WORKER_SCENARIO = loads_scenario(text)
-    _WORKER_VISIT_LOG = visit_log
-
-
-def _run_task(task: tuple[str, int]) -> ReplicationSummary:
-    assert _WORKER_SCENARIO is not None
-    return _run_in_process(_WORKER_SCENARIO, task, None, visit_log=_WORKER_VISIT_LOG)
-
-
-def _run_in_process(
-    scenario: Scenario,
-    task: tuple[str, int],
-    cancel: Callable[[], bool] | None,
-    chunks: int = 50,
-    visit_log: Any = None,
-) -> ReplicationSummary:
-    """One task. ``visit_log`` (optional) opens a sink per task: ``visit_log.open(variant,
-    replication)`` returns a callable taking chunks of visit rows, with ``close()``."""
-    sink = visit_log.open(*task) if visit_log is not None else None
-    try:
-        sim = Simulation(scenario, task[0], task[1], visit_log=sink)
-        if cancel is None:
-            return sim.run()
-        h = sim.horizon
-        for k in range(1, chunks + 1):
-            if cancel():
-                raise ExperimentCancelled
-            sim.run_until(h * k / chunks)
-        return sim.summary()
-    finally:
-        if sink is not None:
-            sink.close()
-
-
-def _pool_context():
-    if os.name == "posix" and "forkserver" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["mission_desktop.sim.engine", "mission_desktop.model"])
-        return ctx
-    return multiprocessing.get_context("spawn")
-
-
-def _terminate_workers(pool: ProcessPoolExecutor) -> None:
-    processes = getattr(pool, "_processes", None) or {}
-    for process in list(processes.values()):
-        if process.is_alive():
-            process.terminate()
-    for process in list(processes.values()):
-        process.join(timeout=2)
 
 
 def run_replications(
@@ -172,50 +113,14 @@ def run_replications(
     progress: Callable[[int, int], None] | None = None,
     cancel: Callable[[], bool] | None = None,
     visit_log: Any = None,
+    executor: Executor | None = None,
 ) -> dict[tuple[str, int], ReplicationSummary]:
-    """Run every (variant, replication) task; in worker processes when workers > 1.
-    ``visit_log``: see :func:`_run_in_process` (picklable, for the workers)."""
-    total = len(tasks)
-    # no more than the cores, the tasks, and what the free memory holds
-    workers, _ = worker_count(scenario, sorted({v for v, _ in tasks}), workers, total)
-    done: dict[tuple[str, int], ReplicationSummary] = {}
-    if progress:
-        progress(0, total)
-    if workers == 1:
-        for task in tasks:
-            if cancel and cancel():
-                raise ExperimentCancelled
-            done[task] = _run_in_process(scenario, task, cancel, visit_log=visit_log)
-            if progress:
-                progress(len(done), total)
-        return done
-    text = dumps_scenario(scenario)
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=_pool_context(),
-        initializer=_init_worker,
-        initargs=(text, visit_log, os.getpid()),
-    ) as pool:
-        futures = {pool.submit(_run_task, task): task for task in tasks}
-        pending = set(futures)
-        try:
-            while pending:
-                finished, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
-                for f in finished:
-                    done[futures[f]] = f.result()
-                if finished and progress:
-                    progress(len(done), total)
-                if cancel and cancel():
-                    raise ExperimentCancelled
-        except BaseException:
-            # Stopped (cancel, Ctrl+C, SIGTERM) or failed: end the workers now rather than
-            # letting them finish replications nobody will read.
-            # (futures are not cancelled one by one: on Python 3.11 the pool's manager thread
-            # then fails setting "broken pool" on them; it marks them all itself instead)
-            _terminate_workers(pool)
-            pool.shutdown(wait=False)
-            raise
-    return done
+    """Run every (variant, replication) task through ``executor`` (default: local
+    processes, ``workers`` of them). ``visit_log``: see :func:`.executor.run_task`
+    (picklable, for the workers)."""
+    if executor is None:
+        executor = LocalExecutor(workers)
+    return executor.map(scenario, tasks, progress=progress, cancel=cancel, visit_log=visit_log)
 
 
 def run_experiment(
@@ -229,6 +134,7 @@ def run_experiment(
     visit_log: Any = None,
     command: str = "app",
     scenario_revision: int | None = None,
+    executor: Executor | None = None,
 ) -> dict[str, Any]:
     """Run the experiment and return the results JSON dict of SCENARIO_FORMAT.md.
     ``visit_log`` (optional) receives every visit's record, per task (see
@@ -238,10 +144,35 @@ def run_experiment(
     Extra fields beyond the contract: ``warnings`` (list of plain-words strings), ``series``
     (mean queue length over time per variant and service, with its 95% band ``queue_ci95``),
     ``engine`` and ``timing``; the v2 figures of :mod:`.figures`. ``command`` and
-    ``scenario_revision`` go into ``provenance``.
+    ``scenario_revision`` go into ``provenance``. ``executor``: where the replications run
+    (default: local processes, ``workers`` of them).
     """
     if replications is not None:
         scenario = with_run_settings(scenario, replications=replications)
+    chosen = chosen_variants(scenario, variants)
+    n = scenario.run.replications
+    tasks = [(v, r) for v in chosen for r in range(n)]
+    begun = provenance(
+        scenario, engine=ENGINE_VERSION, command=command, scenario_revision=scenario_revision
+    )
+    started = time.perf_counter()
+    done = run_replications(
+        scenario,
+        tasks,
+        workers=workers,
+        progress=progress,
+        cancel=cancel,
+        visit_log=visit_log,
+        executor=executor,
+    )
+    elapsed = time.perf_counter() - started
+    by_variant = {v: [done[(v, r)] for r in range(n)] for v in chosen}
+    return build_results(scenario, by_variant, begun, elapsed)
+
+
+def chosen_variants(scenario: Scenario, variants: Sequence[str] | None) -> list[str]:
+    """The variants to run, in the file's order (all when none are named); refuses unknown
+    ids and a run too big to finish."""
     known = [v.id for v in scenario.effective_variants]
     if variants:
         unknown = [v for v in variants if v not in known]
@@ -258,18 +189,21 @@ def run_experiment(
     too_big = run_size_problems(scenario, chosen)
     if too_big:
         raise ScenarioError([Problem("run", message) for message in too_big])
+    return chosen
+
+
+def build_results(
+    scenario: Scenario,
+    by_variant: dict[str, list[ReplicationSummary]],
+    begun: dict[str, Any],
+    elapsed: float,
+) -> dict[str, Any]:
+    """The results JSON dict of replications already run (``by_variant``: variant →
+    replications in order, as many as ``scenario.run.replications``); ``begun``: the
+    provenance taken when the run began."""
+    chosen = list(by_variant)
     n = scenario.run.replications
     tasks = [(v, r) for v in chosen for r in range(n)]
-    begun = provenance(
-        scenario, engine=ENGINE_VERSION, command=command, scenario_revision=scenario_revision
-    )
-    started = time.perf_counter()
-    done = run_replications(
-        scenario, tasks, workers=workers, progress=progress, cancel=cancel, visit_log=visit_log
-    )
-    elapsed = time.perf_counter() - started
-
-    by_variant = {v: [done[(v, r)] for r in range(n)] for v in chosen}
     results: dict[str, Any] = {
         "format": RESULTS_FORMAT,
         "version": RESULTS_VERSION,
