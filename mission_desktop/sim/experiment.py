@@ -15,7 +15,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
 
 import numpy as np
-from scipy import stats
+from scipy.special import stdtrit  # what scipy.stats.t.ppf calls, without loading scipy.stats
 
 from .. import __version__
 from ..model import ScenarioError, scenario_from_dict, scenario_to_dict
@@ -73,7 +73,7 @@ def figure(values: Sequence[float | None]) -> dict[str, Any] | None:
     mean = float(xs.mean())
     if len(xs) == 1:
         return {"mean": mean, "ci95": [mean, mean]}
-    half = float(stats.t.ppf(0.975, len(xs) - 1) * xs.std(ddof=1) / math.sqrt(len(xs)))
+    half = float(stdtrit(len(xs) - 1, 0.975) * xs.std(ddof=1) / math.sqrt(len(xs)))
     return {"mean": mean, "ci95": [mean - half, mean + half]}
 
 
