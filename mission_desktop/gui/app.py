@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from mission_desktop.store import Library, StoreError, data_dir, ensure_examples
 
+from . import single_instance
 from .main_window import MainWindow
 
 APP_NAME = "Mission Desktop"
@@ -18,7 +19,10 @@ ORGANISATION_DOMAIN = "mission-desktop.invalid"
 
 def _scenarios_dir() -> Path:
     """The example scenarios shipped with the app: the source tree's ``scenarios`` folder
-    (editable install), else where a wheel installs them (``<prefix>/share/mission-desktop``)."""
+    (editable install), else where a wheel installs them (``<prefix>/share/mission-desktop``);
+    in the standalone build (PyInstaller), the bundle's own ``scenarios`` folder."""
+    if getattr(sys, "frozen", False):
+        return Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent)) / "scenarios"
     source = Path(__file__).resolve().parents[2] / "scenarios"
     installed = Path(sys.prefix) / "share" / "mission-desktop" / "scenarios"
     return source if source.is_dir() or not installed.is_dir() else installed
@@ -57,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     files = [a for a in argv if not a.startswith("-")]
     app = application(argv)
     try:
+        instance = single_instance.server_name(data_dir())
+        if files and single_instance.send_to_running(instance, files[0]):
+            return 0  # the app already running over this library opens it
         library = Library(data_dir() / "library.sqlite")
     except StoreError as e:
         QMessageBox.critical(None, APP_NAME, f"The scenario library cannot be opened.\n\n{e}")
@@ -68,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     window = create_main_window(library, files[0] if files else None)
     if problems:
         window.statusBar().showMessage("Some example scenarios were skipped: " + problems[0], 15000)
+    single_instance.serve(instance, window, window.open_file)
     window.show()
     try:
         return app.exec()
