@@ -6,6 +6,7 @@ Plain Python (no PyInstaller import): the spec imports it, and so does
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -160,11 +161,30 @@ def data_files(root: Path) -> list[tuple[str, str]]:
 
 def icon_for(platform: str = sys.platform) -> str | None:
     here = Path(__file__).resolve().parent / "icons"
-    name = {"win32": "mission-desktop.ico", "darwin": "mission-desktop.png"}.get(
+    name = {"win32": "mission-desktop.ico", "darwin": "mission-desktop.icns"}.get(
         platform, "mission-desktop.png"
     )
     path = here / name
     return str(path) if path.exists() else None
+
+
+# Linux: beside the executable, for ./install.sh (a per-user install under ~/.local)
+LINUX_EXTRAS = {
+    "linux/install.sh": "install.sh",
+    "linux/mission-desktop.desktop": "linux/mission-desktop.desktop",
+    "linux/mission-desktop.xml": "linux/mission-desktop.xml",
+    "icons/mission-desktop.png": "linux/mission-desktop.png",
+    "icons/mission-desktop-48.png": "linux/mission-desktop-48.png",
+}
+
+
+def add_linux_extras(app_folder: Path) -> None:
+    """Copy the desktop-integration files into a built ``mission-desktop`` folder."""
+    here = Path(__file__).resolve().parent
+    for source, target in LINUX_EXTRAS.items():
+        dest = Path(app_folder) / target
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(here / source, dest)
 
 
 def info_plist() -> dict:
