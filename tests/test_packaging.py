@@ -32,6 +32,18 @@ def test_the_bundled_data_exists():
         assert folder in ("scenarios", "resources")
 
 
+def test_every_app_module_is_bundled_even_those_imported_by_name():
+    names = bundle_plan.app_modules(ROOT)
+    assert "mission_desktop" in names and "mission_desktop.cli" in names
+    assert "mission_desktop.gui.service_map" in names  # imported with importlib
+    assert "mission_desktop.gui.single_instance" in names
+    assert not any(n.endswith("__init__") for n in names)
+    assert bundle_plan.missing_modules(names, names) == []
+    assert bundle_plan.missing_modules(names, [n for n in names if n != "mission_desktop.cli"]) == [
+        "mission_desktop.cli"
+    ]
+
+
 def test_prune_keeps_what_is_needed_and_drops_the_rest():
     toc = [
         ("libpython3.11.so.1.0", "/py/libpython3.11.so.1.0", "BINARY"),

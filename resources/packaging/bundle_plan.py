@@ -150,6 +150,23 @@ def prune(binaries: list, datas: list, imports_of) -> tuple[list, list]:
     return binaries, datas
 
 
+def app_modules(root: Path) -> list[str]:
+    """Every module of the app, by dotted name. All are bundled: the main window imports
+    some views with importlib (it works without them), which PyInstaller cannot see."""
+    package = root / "mission_desktop"
+    names = []
+    for path in sorted(package.rglob("*.py")):
+        parts = path.relative_to(root).with_suffix("").parts
+        names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return names
+
+
+def missing_modules(wanted: list[str], bundled: list[str]) -> list[str]:
+    """The app modules a build left out (the build fails on any)."""
+    have = set(bundled)
+    return [name for name in wanted if name not in have]
+
+
 def data_files(root: Path) -> list[tuple[str, str]]:
     """(source, folder in the bundle): the example scenarios and the file-format schema, at
     the same places relative to the code as in the source tree."""
