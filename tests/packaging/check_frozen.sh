@@ -88,10 +88,12 @@ printf 'run --workers 2, 6 replications x %s variants: frozen %.1f s, source %.1
     "$frozen_s" "$source_s"
 
 # 3. the frozen app under Xvfb
-DISPLAY_NUM=$((90 + RANDOM % 100))
-Xvfb ":$DISPLAY_NUM" -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 &
+# the server picks a free display itself (-displayfd): others may run Xvfb on this machine
+Xvfb -displayfd 3 -screen 0 1920x1080x24 -nolisten tcp 3>"$WORK/display" >/dev/null 2>&1 &
 XVFB_PID=$!
-for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$DISPLAY_NUM" ] && break; sleep 0.1; done
+for _ in $(seq 100); do [ -s "$WORK/display" ] && break; sleep 0.1; done
+DISPLAY_NUM="$(tr -d '[:space:]' <"$WORK/display")"
+[ -n "$DISPLAY_NUM" ] || fail "Xvfb did not start"
 export DISPLAY=":$DISPLAY_NUM"
 window_up() { xdotool search --onlyvisible --name "$1" >/dev/null 2>&1; }
 first_window() {  # $1: name; rest: the command. Prints seconds to the first visible window.
@@ -100,12 +102,12 @@ first_window() {  # $1: name; rest: the command. Prints seconds to the first vis
     local t0 t1
     t0=$(date +%s.%N)
     env -i PATH=/usr/bin HOME="$HOME_DIR" LANG=C.UTF-8 DISPLAY="$DISPLAY" \
-        MISSION_DESKTOP_DATA_DIR="$data" "$@" >/dev/null 2>&1 &
+        MISSION_DESKTOP_DATA_DIR="$data" "$@" >"$WORK/$name.log" 2>&1 &
     local pid=$!
     APP_PIDS+=("$pid")
     for _ in $(seq 600); do window_up "^Mission Desktop" && break; sleep 0.02; done
     t1=$(date +%s.%N)
-    window_up "^Mission Desktop" || fail "$name: no window after 12 s"
+    window_up "^Mission Desktop" || { tail -5 "$WORK/$name.log" >&2; fail "$name: no window after 12 s"; }
     kill "$pid"; wait "$pid" 2>/dev/null || true
     for _ in $(seq 100); do window_up "^Mission Desktop" || break; sleep 0.05; done
     echo "$t1 - $t0" | bc
@@ -125,9 +127,10 @@ echo "    source: ${source_times[*]}"
 
 # the running frozen app, a screenshot, and a second start with a FILE
 DATA="$WORK/data-handoff"
-bare env DISPLAY="$DISPLAY" MISSION_DESKTOP_DATA_DIR="$DATA" "$APP/mission-desktop" >/dev/null 2>&1 &
-APP_PIDS+=("$!")
-FIRST=$!
+env -i PATH=/usr/bin HOME="$HOME_DIR" LANG=C.UTF-8 DISPLAY="$DISPLAY" \
+    MISSION_DESKTOP_DATA_DIR="$DATA" "$APP/mission-desktop" >/dev/null 2>&1 &
+FIRST=$!  # env execs the app: this is the app's own process
+APP_PIDS+=("$FIRST")
 for _ in $(seq 600); do window_up "^Mission Desktop" && break; sleep 0.02; done
 window_up "^Mission Desktop — Hospital" || fail "the app did not open on the hospital example"
 sleep 1.5
@@ -145,7 +148,22 @@ window_up "Homelessness" || fail "the running app did not open the handed-over f
     || fail "a second window opened"
 kill -0 "$FIRST" || fail "the first app exited"
 printf 'single instance: the second start handed its file over and exited 0 in %.2f s\n' "$handoff_s"
+
+# a run in the app (F5): its worker process comes from the frozen forkserver
+WIN=$(xdotool search --onlyvisible --name "^Mission Desktop" | head -1)
+xdotool windowfocus --sync "$WIN" key F5
+workers() { pgrep -f "$APP/mission-desktop .*multiprocessing.forkserver" | wc -l; }
+for _ in $(seq 300); do [ "$(workers)" -ge 2 ] && break; sleep 0.05; done  # server + run
+[ "$(workers)" -ge 2 ] || fail "F5 started no run process in the frozen app"
+sleep 3
+kill -0 "$FIRST" || fail "the app died during a run"
+import -window root "${SHOT%.png}-run.png" && echo "screenshot of the run: ${SHOT%.png}-run.png"
+xdotool windowfocus --sync "$WIN" key shift+F5  # stop the run, then quit
+sleep 1
 kill "$FIRST"; wait "$FIRST" 2>/dev/null || true
+for _ in $(seq 200); do [ "$(pgrep -f "$APP/mission-desktop" | wc -l)" -eq 0 ] && break; sleep 0.1; done
+[ "$(pgrep -f "$APP/mission-desktop" | wc -l)" -eq 0 ] || fail "processes outlived the app"
+echo "GUI run: a run process started from the frozen forkserver; nothing outlived the app"
 
 # 4. where it wrote
 touched=$(find "$APP" -newer "$WORK/marker" | wc -l)
