@@ -105,6 +105,20 @@ def test_the_frozen_app_finds_its_bundled_scenarios(monkeypatch, tmp_path):
     assert app._scenarios_dir() == ROOT / "scenarios"
 
 
+def test_the_frozen_app_does_not_ask_for_the_xcb_cursor_library_it_bundles(monkeypatch, tmp_path):
+    import ctypes.util
+
+    from mission_desktop.cli import display_problem
+
+    monkeypatch.setattr(ctypes.util, "find_library", lambda name: None)  # not on the system
+    x11 = {"DISPLAY": ":0"}
+    assert "libxcb-cursor0" in display_problem(environ=x11, platform="linux")
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    assert "libxcb-cursor0" in display_problem(environ=x11, platform="linux")  # not bundled
+    (tmp_path / "libxcb-cursor.so.0").write_bytes(b"")
+    assert display_problem(environ=x11, platform="linux") is None
+
+
 def test_the_confidence_interval_needs_only_scipy_special():
     """The build bundles scipy.special alone: the figures' Student-t quantile is
     ``stdtrit``, bit for bit what ``scipy.stats.t.ppf`` returns."""
