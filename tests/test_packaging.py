@@ -79,6 +79,10 @@ def test_prune_keeps_what_is_needed_and_drops_the_rest():
         "scipy.libs/libopenblas-1.so",
     }
     assert [d for d, _, _ in kept_data] == ["scenarios/a.mission.json"]
+    elsewhere, _ = bundle_plan.prune(toc, datas, lambda path: [], libraries_too=False)
+    assert {d for d, _, _ in elsewhere} == {d for d, _, _ in toc} - {
+        "PySide6/Qt/plugins/platformthemes/libqgtk3.so"
+    }
 
 
 def test_strip_copies_leaves_wheel_libraries_alone(tmp_path):

@@ -126,16 +126,20 @@ def _is_top_level_library(dest: str) -> bool:
     return is_library and (len(parts) == 1 or (len(parts) == 2 and parts[0].endswith(".libs")))
 
 
-def prune(binaries: list, datas: list, imports_of) -> tuple[list, list]:
-    """Drop the cut plugins and data, then every top-level library that nothing kept still
-    needs. ``imports_of(path)`` gives a binary's link-time dependencies as (name, path)
-    pairs (PyInstaller's ``bindepend.get_imports``). Entries are PyInstaller TOC tuples
-    ``(dest, source, typecode)``."""
+def prune(binaries: list, datas: list, imports_of, libraries_too: bool = True) -> tuple[list, list]:
+    """Drop the cut plugins and data, then (``libraries_too``) every top-level library that
+    nothing kept still needs. ``imports_of(path)`` gives a binary's link-time dependencies
+    as (name, path) pairs (PyInstaller's ``bindepend.get_imports``). Entries are
+    PyInstaller TOC tuples ``(dest, source, typecode)``. The spec prunes libraries on Linux
+    only, where it is measured (the check script); elsewhere the loader's needs differ."""
     kept = [e for e in binaries if not _is_cut(e[0])]
     datas = [e for e in datas if not _is_cut(e[0])]
+    if not libraries_too:
+        return kept, datas
     libraries = {Path(e[0]).name: e for e in kept if _is_top_level_library(e[0])}
-    needed: set[str] = set()
-    todo = [e for e in kept if not _is_top_level_library(e[0]) or e[0].startswith("libpython")]
+    # the executable loads libpython itself: always kept, and a root of the search
+    needed = {Path(e[0]).name for e in kept if e[0].startswith("libpython")}
+    todo = [e for e in kept if not _is_top_level_library(e[0]) or Path(e[0]).name in needed]
     while todo:
         entry = todo.pop()
         for name, _path in imports_of(entry[1]):
@@ -143,9 +147,6 @@ def prune(binaries: list, datas: list, imports_of) -> tuple[list, list]:
             if base in libraries and base not in needed:
                 needed.add(base)
                 todo.append(libraries[base])
-    for entry in kept:  # the executable's own libraries (libpython) are always kept
-        if entry[0].startswith("libpython"):
-            needed.add(Path(entry[0]).name)
     binaries = [e for e in kept if not _is_top_level_library(e[0]) or Path(e[0]).name in needed]
     return binaries, datas
 
