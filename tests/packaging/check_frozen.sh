@@ -107,7 +107,7 @@ first_window() {  # $1: name; rest: the command. Prints seconds to the first vis
     APP_PIDS+=("$pid")
     for _ in $(seq 600); do window_up "^Mission Desktop" && break; sleep 0.02; done
     t1=$(date +%s.%N)
-    window_up "^Mission Desktop" || { tail -5 "$WORK/$name.log" >&2; fail "$name: no window after 12 s"; }
+    window_up "^Mission Desktop" || { head -20 "$WORK/$name.log" >&2; fail "$name: no window after 12 s (display :$DISPLAY_NUM)"; }
     kill "$pid"; wait "$pid" 2>/dev/null || true
     for _ in $(seq 100); do window_up "^Mission Desktop" || break; sleep 0.05; done
     echo "$t1 - $t0" | bc
