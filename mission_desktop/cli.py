@@ -538,7 +538,9 @@ def display_problem(environ=os.environ, platform: str = sys.platform) -> str | N
     if not environ.get("WAYLAND_DISPLAY"):
         from ctypes.util import find_library
 
-        if find_library("xcb-cursor") is None:
+        frozen = getattr(sys, "_MEIPASS", None)  # the standalone build brings its own copy
+        bundled = frozen is not None and (Path(frozen) / "libxcb-cursor.so.0").exists()
+        if find_library("xcb-cursor") is None and not bundled:
             return (
                 "Qt needs the system library libxcb-cursor0 to open a window; on Debian or "
                 "Ubuntu: sudo apt-get install libxcb-cursor0"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from mission_desktop.gui import single_instance
 from mission_desktop.gui.shared.text import message_box
 from mission_desktop.gui.shared.wheel import install_wheel_guard
 from mission_desktop.gui.window.main_window import MainWindow
@@ -20,7 +21,10 @@ ORGANISATION_DOMAIN = "mission-desktop.invalid"
 
 def _scenarios_dir() -> Path:
     """The example scenarios shipped with the app: the source tree's ``scenarios`` folder
-    (editable install), else where a wheel installs them (``<prefix>/share/mission-desktop``)."""
+    (editable install), else where a wheel installs them (``<prefix>/share/mission-desktop``);
+    in the standalone build (PyInstaller), the bundle's own ``scenarios`` folder."""
+    if getattr(sys, "frozen", False):
+        return Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent)) / "scenarios"
     source = Path(__file__).resolve().parents[2] / "scenarios"
     installed = Path(sys.prefix) / "share" / "mission-desktop" / "scenarios"
     return source if source.is_dir() or not installed.is_dir() else installed
@@ -65,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     files = [a for a in argv if not a.startswith("-")]
     app = application(argv)
     try:
+        instance = single_instance.server_name(data_dir())
+        if files and single_instance.send_to_running(instance, files[0]):
+            return 0  # the app already running over this library opens it
         library = Library(data_dir() / "library.sqlite")
     except StoreError as e:
         text = f"The scenario library cannot be opened.\n\n{e}"
@@ -79,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         window.statusBar().showMessage("Some example scenarios were skipped: " + problems[0], 15000)
     if os.environ.get(QUIT_AFTER_FIRST_PAINT):
         quit_after_first_paint(app, window)
+    single_instance.serve(instance, window, window.open_file)
     window.show()
     try:
         return app.exec()
