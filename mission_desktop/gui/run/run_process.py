@@ -140,7 +140,10 @@ def process_context():
     if _CONTEXT is None:
         if "forkserver" in multiprocessing.get_all_start_methods():
             ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["mission_desktop.sim", "mission_desktop.model"])
+            # the modules a run uses (mission_desktop.sim itself imports them only on use)
+            ctx.set_forkserver_preload(
+                ["mission_desktop.sim.live", "mission_desktop.sim.experiment", "mission_desktop.model"]
+            )
         else:
             ctx = multiprocessing.get_context("spawn")
         _CONTEXT = ctx
