@@ -186,3 +186,24 @@ def test_after_first_paint_waits_for_the_window_to_be_painted(qtbot):
     window.update()
     qtbot.wait(50)
     assert calls == ["painted"]  # once
+
+
+def test_the_editor_builds_its_panels_when_first_shown_or_used(qtbot):
+    from mission_desktop.gui.edit.document import ScenarioDocument
+    from mission_desktop.gui.edit.panel import EditorPanel, ServicesPanel
+
+    document = ScenarioDocument(make_scenario(services=2))
+    editor = EditorPanel(document)
+    qtbot.addWidget(editor)
+    assert editor.count() == 0  # hidden: nothing built
+    document.reset(make_scenario(services=3))  # a scenario opened meanwhile
+    assert editor.count() == 0
+    assert isinstance(editor.services, ServicesPanel)  # first use builds every panel
+    assert editor.count() == 5 and editor.widget(0) is editor.services
+    assert editor.services.model.rowCount() == 3  # showing the scenario as it is now
+    shown = EditorPanel(ScenarioDocument(make_scenario(services=2)))
+    qtbot.addWidget(shown)
+    shown.show()
+    qtbot.waitExposed(shown)
+    assert shown.count() == 5
+    assert [shown.tabText(i) for i in range(5)][0] == "Servi&ces"
