@@ -5,8 +5,9 @@ The names below are imported on first use (PEP 562): ``import mission_desktop.si
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from mission_desktop.lazy import lazy_exports
 
 #: each public name → the submodule that defines it
 _WHERE = {
@@ -81,14 +82,4 @@ if TYPE_CHECKING:  # for type checkers and editors: the eager form
     from .snapshots import ServiceSnapshot, Snapshot
 
 
-def __getattr__(name: str) -> Any:
-    where = _WHERE.get(name)
-    if where is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{where}"), name)
-    globals()[name] = value  # the next look-up is a plain one
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(globals(), _WHERE)

@@ -9,8 +9,9 @@ The names below are imported on first use (PEP 562): the app's description previ
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from mission_desktop.lazy import lazy_exports
 
 __all__ = ["FORMATS", "ReportCancelled", "ReportError", "build_report", "report_format"]
 
@@ -18,13 +19,4 @@ if TYPE_CHECKING:  # for type checkers and editors: the eager form
     from .build import FORMATS, ReportCancelled, ReportError, build_report, report_format
 
 
-def __getattr__(name: str) -> Any:
-    if name not in __all__:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.build"), name)
-    globals()[name] = value  # the next look-up is a plain one
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__ = lazy_exports(globals(), dict.fromkeys(__all__, "build"))
