@@ -11,15 +11,16 @@ from typing import Any
 def lazy_exports(
     namespace: dict[str, Any], where: Mapping[str, str]
 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
-    """``__getattr__`` and ``__dir__`` for the package whose ``globals()`` is ``namespace``:
-    each name in ``where`` is looked up in the submodule it maps to when first asked for,
-    then kept in the package (the next look-up is a plain one)."""
-    package = namespace["__name__"]
+    """``__getattr__`` and ``__dir__`` for the module whose ``globals()`` is ``namespace``:
+    each name in ``where`` is looked up in the module it maps to (a sibling of a module, a
+    submodule of a package) when first asked for, then kept (the next look-up is a plain
+    one)."""
+    module, package = namespace["__name__"], namespace["__package__"]
 
     def __getattr__(name: str) -> Any:  # noqa: N807 - the module protocol
         submodule = where.get(name)
         if submodule is None:
-            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+            raise AttributeError(f"module {module!r} has no attribute {name!r}")
         value = getattr(importlib.import_module(f"{package}.{submodule}"), name)
         namespace[name] = value
         return value

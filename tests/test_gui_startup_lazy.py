@@ -41,7 +41,8 @@ PROBE = textwrap.dedent(
     for _ in range(5):
         qapp.processEvents()
     watched = ("matplotlib", "pandas", "simpy", "scipy", "openpyxl", "jinja2", "docx",
-               "fpdf", "mission_desktop.sim.engine", "mission_desktop.report.document.build")
+               "fpdf", "markdown_it", "mission_desktop.sim.engine",
+               "mission_desktop.report.document.build", "mission_desktop.gui.edit.services")
     before = sorted(w for w in watched if w in sys.modules)
     plots = len(window.run_view._live_plots.service_ids)
     from mission_desktop.sim import simulate  # noqa: F401

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QTabWidget, QWidget
 
-from mission_desktop.gui.edit.cohorts import CohortsPanel
-from mission_desktop.gui.edit.distribution import DistributionEditor
 from mission_desktop.gui.edit.document import ScenarioDocument
-from mission_desktop.gui.edit.policies import PoliciesPanel
-from mission_desktop.gui.edit.run_settings import RunSettingsPanel
-from mission_desktop.gui.edit.services import ServicesPanel
-from mission_desktop.gui.edit.variants import VariantsPanel
+from mission_desktop.lazy import lazy_exports
+
+if TYPE_CHECKING:  # imported when the panels are built (see EditorPanel)
+    from mission_desktop.gui.edit.cohorts import CohortsPanel
+    from mission_desktop.gui.edit.distribution import DistributionEditor
+    from mission_desktop.gui.edit.policies import PoliciesPanel
+    from mission_desktop.gui.edit.run_settings import RunSettingsPanel
+    from mission_desktop.gui.edit.services import ServicesPanel
+    from mission_desktop.gui.edit.variants import VariantsPanel
 
 __all__ = [
     "CohortsPanel",
@@ -23,13 +28,25 @@ __all__ = [
 ]
 
 
-#: the panels, in tab order: (attribute, tab text, class)
+__getattr__, __dir__ = lazy_exports(
+    globals(),
+    {
+        "CohortsPanel": "cohorts",
+        "DistributionEditor": "distribution",
+        "PoliciesPanel": "policies",
+        "RunSettingsPanel": "run_settings",
+        "ServicesPanel": "services",
+        "VariantsPanel": "variants",
+    },
+)
+
+#: the panels, in tab order: (attribute, tab text, class name)
 PANELS = (
-    ("services", "Servi&ces", ServicesPanel),
-    ("cohorts", "C&ohorts", CohortsPanel),
-    ("policies", "&Policies", PoliciesPanel),
-    ("variants", "Varia&nts", VariantsPanel),
-    ("run_settings", "Scenario && r&un settings", RunSettingsPanel),
+    ("services", "Servi&ces", "ServicesPanel"),
+    ("cohorts", "C&ohorts", "CohortsPanel"),
+    ("policies", "&Policies", "PoliciesPanel"),
+    ("variants", "Varia&nts", "VariantsPanel"),
+    ("run_settings", "Scenario && r&un settings", "RunSettingsPanel"),
 )
 
 
@@ -63,7 +80,7 @@ class EditorPanel(QTabWidget):
         """The panels by attribute name, built now if they were not yet."""
         if not self._panels:
             for name, text, cls in PANELS:
-                panel = cls(self.document, self)
+                panel = __getattr__(cls)(self.document, self)
                 self._panels[name] = panel
                 self.addTab(panel, text)
         return self._panels
