@@ -208,3 +208,29 @@ def test_the_editor_builds_its_panels_when_first_shown_or_used(qtbot):
     qtbot.waitExposed(shown)
     assert shown.count() == 5
     assert [shown.tabText(i) for i in range(5)][0] == "Servi&ces"
+
+
+def test_the_library_imports_sqlite_utils_without_pandas_and_pandas_still_imports():
+    import importlib.util
+
+    if importlib.util.find_spec("pandas") is None:
+        pytest.skip("pandas is not installed: nothing to keep out")
+    probe = textwrap.dedent(
+        """
+        import json, sys
+        import mission_desktop.store
+        without = "pandas" not in sys.modules and "sqlite_utils" in sys.modules
+        import pandas
+        print(json.dumps({"without": without, "after": hasattr(pandas, "DataFrame")}))
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == {"without": True, "after": True}
