@@ -721,6 +721,7 @@ def test_every_list_and_table_in_the_window_is_named_and_described(window, scena
     from PySide6.QtWidgets import QAbstractItemView, QHeaderView
 
     window.open_file(scenario_file)
+    window.editor.built_panels()  # built when first shown or used: the Edit tab's tables too
 
     def in_combo(w):
         while w is not None:

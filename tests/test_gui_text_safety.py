@@ -127,6 +127,7 @@ def test_every_view_shows_hostile_names_literally(real_run_view, make_window, ho
     # every editor tab once, so its detail form shows the hostile names
     for i in range(tabs.count() if tabs is not None else 0):
         tabs.setCurrentIndex(i)
+    window.editor.built_panels()  # built when first shown or used: the editor's labels too
     window.tabs.setCurrentIndex(2)
     window.refresh_library()
     assert IMG in window.windowTitle()  # a window title is always plain

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from mission_desktop.gui import single_instance
+from mission_desktop.gui.run.run_process import hold_warm_up, release_warm_up
 from mission_desktop.gui.shared.text import message_box
 from mission_desktop.gui.shared.wheel import install_wheel_guard
 from mission_desktop.gui.window.main_window import MainWindow
@@ -81,9 +84,12 @@ def main(argv: list[str] | None = None) -> int:
         problems = ensure_examples(library, SCENARIOS_DIR)
     except StoreError as e:
         problems = [str(e)]
+    # the run's process server starts once the window is painted, not while it is built
+    hold_warm_up()
     window = create_main_window(library, files[0] if files else None)
     if problems:
         window.statusBar().showMessage("Some example scenarios were skipped: " + problems[0], 15000)
+    after_first_paint(app, window, lambda: QTimer.singleShot(0, release_warm_up))
     if os.environ.get(QUIT_AFTER_FIRST_PAINT):
         quit_after_first_paint(app, window)
     single_instance.serve(instance, window, window.open_file)
@@ -94,10 +100,10 @@ def main(argv: list[str] | None = None) -> int:
         library.close()
 
 
-def quit_after_first_paint(app: QApplication, window) -> None:
-    """Print "first window painted" and quit once ``window`` has had its first paint pass
-    (the start-up benchmark's probe: the quit is queued behind the rest of that pass)."""
-    from PySide6.QtCore import QEvent, QObject, QTimer
+def after_first_paint(app: QApplication, window, then: Callable[[], object]) -> None:
+    """Call ``then`` when ``window`` gets its first paint event (during that paint pass:
+    queue what should wait for the rest of it; a zero timer set at ``show()`` would fire
+    before the first paint)."""
 
     class FirstPaint(QObject):
         def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt API
@@ -107,11 +113,21 @@ def quit_after_first_paint(app: QApplication, window) -> None:
                 and watched.window() is window
             ):
                 app.removeEventFilter(self)
-                print("first window painted", flush=True)
-                QTimer.singleShot(0, app.quit)
+                then()
             return False
 
     app.installEventFilter(FirstPaint(window))
+
+
+def quit_after_first_paint(app: QApplication, window) -> None:
+    """Print "first window painted" and quit once ``window`` has had its first paint pass
+    (the start-up benchmark's probe: the quit is queued behind the rest of that pass)."""
+
+    def painted() -> None:
+        print("first window painted", flush=True)
+        QTimer.singleShot(0, app.quit)
+
+    after_first_paint(app, window, painted)
 
 
 if __name__ == "__main__":  # pragma: no cover

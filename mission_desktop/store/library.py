@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 
 import platformdirs
-import sqlite_utils
 
 from mission_desktop.model import (
     Scenario,
@@ -53,6 +52,7 @@ from .errors import (
     describe_sqlite_error,
 )
 from .migrations import MIGRATIONS_TABLE, check_not_newer, migrate, now, transaction
+from .sqlite_import import sqlite_utils
 
 APP_NAME = "Mission Desktop"
 ENV_DATA_DIR = "MISSION_DESKTOP_DATA_DIR"

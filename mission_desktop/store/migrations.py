@@ -15,9 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-import sqlite_utils
-
 from .errors import StoreError
+from .sqlite_import import sqlite_utils
 
 Migration = Callable[[sqlite_utils.Database], None]
 

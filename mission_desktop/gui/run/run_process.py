@@ -140,7 +140,10 @@ def process_context():
     if _CONTEXT is None:
         if "forkserver" in multiprocessing.get_all_start_methods():
             ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["mission_desktop.sim", "mission_desktop.model"])
+            # the modules a run uses (mission_desktop.sim itself imports them only on use)
+            ctx.set_forkserver_preload(
+                ["mission_desktop.sim.live", "mission_desktop.sim.experiment", "mission_desktop.model"]
+            )
         else:
             ctx = multiprocessing.get_context("spawn")
         _CONTEXT = ctx
@@ -149,6 +152,9 @@ def process_context():
 
 _WARM_LOCK = threading.Lock()
 _WARM_THREAD: threading.Thread | None = None
+#: while True, warm_up() only notes that it was asked (see hold_warm_up)
+_WARM_HELD = False
+_WARM_ASKED = False
 
 
 def _ensure_process_server() -> None:
@@ -159,13 +165,35 @@ def _ensure_process_server() -> None:
         forkserver.ensure_running()
 
 
-def warm_up() -> threading.Thread:
+def hold_warm_up() -> None:
+    """Until :func:`release_warm_up`, :func:`warm_up` starts nothing (the app holds it while
+    it opens its first window: the process server's start would compete with it)."""
+    global _WARM_HELD
+    with _WARM_LOCK:
+        _WARM_HELD = True
+
+
+def release_warm_up() -> None:
+    """End :func:`hold_warm_up`; a warm-up asked for meanwhile starts now."""
+    global _WARM_HELD
+    with _WARM_LOCK:
+        _WARM_HELD = False
+        asked = _WARM_ASKED
+    if asked:
+        warm_up()
+
+
+def warm_up() -> threading.Thread | None:
     """Start the process server (forkserver, which imports the engine once) in the background.
 
     Call it early (when a run view is made or a scenario is shown): the first run then does
-    not pay for starting it, and nothing of it happens on the GUI thread. Idempotent."""
-    global _WARM_THREAD
+    not pay for starting it, and nothing of it happens on the GUI thread. Idempotent. While
+    held (:func:`hold_warm_up`) it only notes the request and returns None."""
+    global _WARM_THREAD, _WARM_ASKED
     with _WARM_LOCK:
+        if _WARM_HELD:
+            _WARM_ASKED = True
+            return _WARM_THREAD
         if _WARM_THREAD is None:
             _WARM_THREAD = threading.Thread(
                 target=_ensure_process_server, name="mission-desktop-warm-up", daemon=True

@@ -203,11 +203,14 @@ class RunView(LiveSplitMixin, SlidesMixin, PaceMixin, ProblemsMixin, QWidget):
         mp.addWidget(self.service_map, 1)
         mp.addWidget(self.map_key)
         self.map_pane = map_pane
-        self.plots = LivePlots()
+        # built for a scenario on first use (see the plots property): hidden at start, a
+        # plot per service is most of the cost of opening the window
+        self._live_plots = LivePlots()
+        self._plots_pending: list[str] | None = None
         self.kpi = KpiPanel()
         live = QSplitter(Qt.Orientation.Horizontal)
         live.addWidget(map_pane)
-        live.addWidget(self.plots)
+        live.addWidget(self._live_plots)
         live.setStretchFactor(0, 1)
         live.setStretchFactor(1, 1)
         live.setChildrenCollapsible(False)
@@ -345,15 +348,36 @@ class RunView(LiveSplitMixin, SlidesMixin, PaceMixin, ProblemsMixin, QWidget):
         self.map_key.set_departments(self.service_map.department_colours)
         self._orient_live_split()
         self.service_map.set_variant(self.map_variant_combo.currentData())
-        self.plots.set_scenario(scenario, [v.id for v in variants])
         self._user_split = False
-        self._apply_live_split()  # after the plots: they keep room for every row
-        self._split_timer.start()
+        self._plots_pending = [v.id for v in variants]  # built when first shown or used
+        if self.isVisible():
+            self._build_plots()
         self.service_map.fit_map()
         self.kpi.set_scenario(scenario)
         self._reset_progress()
         self._set_status("Ready. Press Run (F5).")
         self._update_actions()
+
+    @property
+    def plots(self) -> LivePlots:
+        """The live plots, built for the scenario shown when first used or shown: a view
+        that stays hidden (the Run tab at start, edits made on the Edit tab) builds none."""
+        if self._plots_pending is not None:
+            self._build_plots()
+        return self._live_plots
+
+    def _build_plots(self) -> None:
+        variants, self._plots_pending = self._plots_pending, None
+        if variants is None or self._scenario is None:
+            return
+        self._live_plots.set_scenario(self._scenario, variants)
+        self._apply_live_split()  # after the plots: they keep room for every row
+        self._split_timer.start()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        if self._plots_pending is not None:
+            self._build_plots()
+        super().showEvent(event)
 
     def _reset_progress(self) -> None:
         self.progress_bar.setRange(0, 1000)
