@@ -41,6 +41,8 @@ from PySide6.QtWidgets import (
 from mission_desktop.gui.map.key import MapKey
 from mission_desktop.gui.map.view import ServiceMapView
 from mission_desktop.gui.run import worker as w
+from mission_desktop.gui.run.cohorts_view import CohortsPanel
+from mission_desktop.gui.run.costs_view import CostsPanel
 from mission_desktop.gui.run.kpi import KpiPanel
 from mission_desktop.gui.run.plots import LivePlots, baseline_id, plural_unit
 from mission_desktop.gui.shared.access import announce
@@ -232,6 +234,11 @@ class RunView(QWidget):
         self.map_pane = map_pane
         self.plots = LivePlots()
         self.kpi = KpiPanel()
+        self.costs = CostsPanel()
+        self.cohorts = CohortsPanel()
+        #: the pages that show a run's results: each has set_scenario, clear, show_results
+        #: and set_font_size
+        self.result_pages = (self.kpi, self.costs, self.cohorts)
         live = QSplitter(Qt.Orientation.Horizontal)
         live.addWidget(map_pane)
         live.addWidget(self.plots)
@@ -253,7 +260,9 @@ class RunView(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Live view and results")
         self.tabs.addTab(live, "&Live")
-        self.tabs.addTab(self.kpi, "R&esults")
+        self.tabs.addTab(self.kpi, "Resul&ts")
+        self.tabs.addTab(self.costs, "&Costs")
+        self.tabs.addTab(self.cohorts, "C&ohorts")
 
         # a run that fails says why here, above the plots and key figures: it cannot be
         # missed, and (unlike a dialog) it blocks nothing, neither the user nor a test
@@ -498,7 +507,8 @@ class RunView(QWidget):
         self._apply_live_split()  # after the plots: they keep room for every row
         self._split_timer.start()
         self.service_map.fit_map()
-        self.kpi.set_scenario(scenario)
+        for page in self.result_pages:
+            page.set_scenario(scenario)
         self.progress_bar.setValue(0)
         self._set_status("Ready. Press Run (F5).")
         self._update_actions()
@@ -572,7 +582,8 @@ class RunView(QWidget):
         self._results = None
         self._shut_down = False
         self.hide_problem()
-        self.kpi.clear()
+        for page in self.result_pages:
+            page.clear()
         self.plots.set_variants(variants)
         self.plots.start()
         self.service_map.clear_live()
@@ -679,6 +690,8 @@ class RunView(QWidget):
         self._results = results
         self._finished_results = results
         self.kpi.show_results(results, progressive=True)
+        self.costs.show_results(results)
+        self.cohorts.show_results(results)
         if results.get("variants"):
             self.tabs.setCurrentWidget(self.kpi)
 
@@ -705,7 +718,8 @@ class RunView(QWidget):
         """Show a run's results (also used to show the last saved results of a scenario)."""
         self._flush_finished()
         self._results = results
-        self.kpi.show_results(results)
+        for page in self.result_pages:
+            page.show_results(results)
         if results.get("variants"):
             self.tabs.setCurrentWidget(self.kpi)
 
@@ -728,7 +742,8 @@ class RunView(QWidget):
         """Presentation zoom for the plots, the live map and the key figures."""
         self.plots.set_font_size(points)
         self.service_map.set_font_size(points)
-        self.kpi.set_font_size(points)
+        for page in self.result_pages:
+            page.set_font_size(points)
 
     @property
     def presenting(self) -> bool:
