@@ -271,7 +271,7 @@ def cost_per_waiting_words(ratio: dict | None, time_unit: str = "day") -> str:
 def policy_cost_words(costs: dict | None, policy_names: dict[str, str] | None = None) -> str:
     """Each policy's own cost: 'its policies cost £981k (Discharge to assess £634k, Virtual
     wards £347k)' or 'its policy Discharge to assess costs £634k' ('' without policies)."""
-    items = [(pid, fig) for pid, fig in (costs or {}).items() if fig and fig.get("mean") is not None]
+    items = [(p, fig) for p, fig in (costs or {}).items() if fig and fig.get("mean") is not None]
     if not items:
         return ""
     names = policy_names or {}

@@ -232,7 +232,9 @@ class CohortsPanel(QScrollArea):
             layout.addWidget(self.journey)
         if services:
             layout.addWidget(
-                plain_label("Equality view: each cohort at each service", sized_font(pt, 3, bold=True))
+                plain_label(
+                    "Equality view: each cohort at each service", sized_font(pt, 3, bold=True)
+                )
             )
             layout.addWidget(
                 plain_label(

@@ -57,10 +57,10 @@ def cost_table(results: dict[str, Any], scenario=None) -> TableData | None:
     ids, labels, base = variant_columns(results, names)
     comparisons = results.get("comparisons") or {}
     policy_names = names.get("policies") or {}
-    in_use = [p for p in policy_names if any(p in (b.get("policy_costs") or {}) for b in variants.values())]
-    in_use += [  # a policy the results know but the names do not
-        p for b in variants.values() for p in (b.get("policy_costs") or {}) if p not in in_use
-    ]
+    costed = [p for b in variants.values() for p in (b.get("policy_costs") or {})]
+    # the names' order (the scenario's), then any policy the names do not know
+    in_use = [p for p in policy_names if p in costed]
+    in_use += [p for p in dict.fromkeys(costed) if p not in in_use]
     rows: list[tuple[str, str, list[Cell]]] = []
 
     def add(key: str, label: str, cell_of) -> None:
@@ -75,7 +75,7 @@ def cost_table(results: dict[str, Any], scenario=None) -> TableData | None:
         comparison = comparisons.get(vid)
         return make(comparison) if comparison is not None else EMPTY
 
-    add("total", COST_PARTS[0][1], lambda v: estimate_cell(cost(v, "total"), "money", unit, "total"))
+    add("total", COST_PARTS[0][1], lambda v: estimate_cell(cost(v, "total"), "money", unit))
     add(
         "total_vs_baseline",
         "Difference from baseline",
@@ -101,7 +101,10 @@ def cost_table(results: dict[str, Any], scenario=None) -> TableData | None:
         own = variants[vid].get("policy_costs") or {}
         if not own:
             return Cell("no policies", "no policies")
-        lines = [f"{policy_names.get(p, p)}: {money(f['mean'], minus=MINUS)}" for p, f in own.items()]
+        lines = [
+            f"{policy_names.get(p, p)}: {money(fig['mean'], minus=MINUS)}"
+            for p, fig in own.items()
+        ]
         return Cell("\n".join(lines), "; ".join(lines))
 
     add("policy_costs", "Each policy's own cost", policy_list)
