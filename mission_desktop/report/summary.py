@@ -175,8 +175,6 @@ def summarise(
     first, then the 90th percentile wait, queue, backlog, share within target), and under
     "worse" with its first clearly worse one — so a service can appear in both. Its costs in
     words (:func:`cost_words`) go in ``costs``; policy names default to ``results["names"]``."""
-    if policy_names is None:
-        policy_names = (results.get("names") or {}).get("policies") or {}
     service_names = service_names or {}
     variant_names = variant_names or {}
     variants = list((results.get("variants") or {}).keys())
@@ -290,9 +288,11 @@ def cost_words(
     policy_names: dict[str, str] | None = None,
 ) -> str:
     """A variant's costs against the baseline in words ('' when it was not compared), the
-    parts joined by '; ': 'costs £925k more; its policy Discharge to assess costs £634k;
+    parts joined by '; ' (policy names default to ``results["names"]``): 'costs £925k more; its policy Discharge to assess costs £634k;
     waiting falls by 1,606 person-days (95% CI 428 to 2,783); £576 per day of waiting saved
     (95% CI …)'."""
+    if policy_names is None:
+        policy_names = (results.get("names") or {}).get("policies") or {}
     comparison = (results.get("comparisons") or {}).get(variant_id) or {}
     block = (results.get("variants") or {}).get(variant_id) or {}
     difference = cost_difference_words((comparison.get("cost") or {}).get("total"))

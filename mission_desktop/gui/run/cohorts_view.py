@@ -112,8 +112,8 @@ def equality_tables(
     out = []
     for sid in services:
         visiting = [c for c in cohorts if any(at(v, c, sid) for v in ids)]
-        if not visiting:
-            continue
+        if not any((at(v, c, sid) or {}).get(metric) for v in ids for c in visiting):
+            continue  # e.g. the share within target of a service without a target
         cells = []
         for cid in visiting:
             row = []
@@ -212,7 +212,12 @@ class CohortsPanel(QScrollArea):
         results, pt = self._results, self._font_pt
         journeys = journey_table(results, self._scenario)
         services = equality_tables(results, self._scenario, self._metric)
-        if journeys is None and not services:
+        visits = any(
+            (cohort or {}).get("services")
+            for block in (results.get("variants") or {}).values()
+            for cohort in (block.get("cohorts") or {}).values()
+        )
+        if journeys is None and not visits:
             self._show_message("This run has no cohort figures to show.")
             return
         # keep the reader's place: the page is rebuilt when the figure changes
@@ -230,7 +235,7 @@ class CohortsPanel(QScrollArea):
             )
             self.journey = make_table(journeys, "Journey time by cohort", pt)
             layout.addWidget(self.journey)
-        if services:
+        if visits:
             layout.addWidget(
                 plain_label(
                     "Equality view: each cohort at each service", sized_font(pt, 3, bold=True)
@@ -259,6 +264,14 @@ class CohortsPanel(QScrollArea):
             layout.addLayout(row)
             self.figure_combo = combo
             figure_name = dict(EQUALITY_FIGURES)[self._metric]
+            if not services:
+                layout.addWidget(
+                    plain_label(
+                        f"No service has this figure ({figure_name.lower()}): it needs a "
+                        "service with a target.",
+                        sized_font(pt),
+                    )
+                )
             for sid, name, data in services:
                 layout.addWidget(plain_label(name, sized_font(pt, 1, bold=True), f"Service {name}"))
                 table = make_table(data, f"{figure_name} at {name} by cohort and variant", pt)

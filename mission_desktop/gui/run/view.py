@@ -103,6 +103,8 @@ class RunView(QWidget):
     run_failed = Signal(str)
     run_state_changed = Signal(str)
     snapshot_received = Signal(object)
+    #: the results shown changed (a run ended or started, results shown, another scenario)
+    results_changed = Signal()
 
     def __init__(
         self,
@@ -474,6 +476,7 @@ class RunView(QWidget):
             w.warm_up()  # the process server starts now, in the background, not at Run
         self._scenario = scenario
         self._results = None
+        self.results_changed.emit()
         self.hide_problem()
         previously = set(self.selected_variants())
         self.variant_list.blockSignals(True)
@@ -580,6 +583,7 @@ class RunView(QWidget):
             return
         self._flush_finished()
         self._results = None
+        self.results_changed.emit()
         self._shut_down = False
         self.hide_problem()
         for page in self.result_pages:
@@ -688,6 +692,7 @@ class RunView(QWidget):
         # the summary at once, the tiles one per pass of the event loop (a large results
         # table would otherwise freeze the window for a moment); run_finished follows
         self._results = results
+        self.results_changed.emit()
         self._finished_results = results
         self.kpi.show_results(results, progressive=True)
         self.costs.show_results(results)
@@ -718,6 +723,7 @@ class RunView(QWidget):
         """Show a run's results (also used to show the last saved results of a scenario)."""
         self._flush_finished()
         self._results = results
+        self.results_changed.emit()
         for page in self.result_pages:
             page.show_results(results)
         if results.get("variants"):

@@ -195,9 +195,9 @@ class MainWindow(
         finished = getattr(self.run_view, "run_finished", None)
         if finished is not None:
             finished.connect(self._on_run_finished)
-        started = getattr(self.run_view, "run_started", None)
-        if started is not None:  # a new run clears what was shown: nothing to export
-            started.connect(self._update_actions)
+        shown = getattr(self.run_view, "results_changed", None)
+        if shown is not None:  # what is shown is what can be exported
+            shown.connect(self._update_actions)
 
     # ================================================================= state
     @property
