@@ -172,9 +172,12 @@ def test_costs_page_shows_the_results_figures_through_the_formatter(qtbot, run):
     comparison = results["comparisons"]["more_gps"]
     diff = comparison["cost"]["total"]
     shown = data.cell("total_vs_baseline", "more_gps").text
-    assert money(diff["mean"], minus=MINUS, sign=True) in first_line(shown)
-    word = {"worse": "costs more", "better": "costs less"}.get(verdict("total", diff))
-    assert (word or "no clear difference") in shown
+    size = money(abs(diff["mean"]), minus=MINUS)
+    expected = {
+        "worse": f"▲ costs {size} more",
+        "better": f"▼ costs {size} less",
+    }.get(verdict("total", diff), f"no clear difference: {money(diff['mean'], sign=True)}")
+    assert first_line(shown) == expected.replace("-", MINUS)
     ratio = comparison["cost_per_waiting_saved"]
     per_saved = data.cell("cost_per_waiting_saved", "more_gps").text
     if ratio is None:

@@ -128,6 +128,16 @@ def main(argv: list[str] | None = None) -> int:
 
     def step_after() -> None:
         shot("5-results")
+        run_view.tabs.setCurrentWidget(run_view.costs)
+        QTimer.singleShot(400, step_costs)
+
+    def step_costs() -> None:
+        shot("5b-results-costs")
+        run_view.tabs.setCurrentWidget(run_view.cohorts)
+        QTimer.singleShot(400, step_cohorts)
+
+    def step_cohorts() -> None:
+        shot("5c-results-cohorts")
         window.close()
         app.quit()
 
@@ -136,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     QTimer.singleShot(240_000, app.quit)  # never hang a script
     app.exec()
     library.close()
-    return 0 if len(taken) == 5 else 1
+    return 0 if len(taken) == 7 else 1
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -97,8 +97,8 @@ def person_time_cell(fig: dict[str, Any] | None, time_unit: str) -> Cell:
 
 #: how a clear difference is said, per figure family: the verdict's word → a template of
 #: {value} (signed) and {size} (unsigned); the default is "▲ worse: +1.03 days"
-COST_WORDS = {"worse": "▲ costs more: {value}", "better": "▼ costs less: {value}"}
-WAIT_WORDS = {"worse": "▲ more waiting: {value}", "better": "▼ less waiting: {value}"}
+COST_WORDS = {"worse": "▲ costs {size} more", "better": "▼ costs {size} less"}
+WAIT_WORDS = {"worse": "▲ {size} more waiting", "better": "▼ {size} less waiting"}
 GAP_WORDS = {"higher": "▲ {size} higher than everyone", "lower": "▼ {size} lower than everyone"}
 
 
@@ -111,7 +111,7 @@ def difference_cell(
     unclear: str = "no clear difference",
 ) -> Cell:
     """A paired difference: words where its interval excludes zero ('▲ worse: +1.03 days',
-    '▼ costs less: −£35k', '▲ 1.02 min higher than everyone'; see :data:`COST_WORDS`), else
+    '▼ costs £35k less', '▲ 1.02 min higher than everyone'; see :data:`COST_WORDS`), else
     ``unclear`` and its size; then the interval (never clipped; a duration's ends in the unit
     of its mean)."""
     if not fig or fig.get("mean") is None:
@@ -197,6 +197,12 @@ class FittedTable(QTableWidget):
         self.verticalHeader().setDefaultAlignment(
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
         )
+        # the columns take their new widths after a resize: fit the rows to those
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(0)
+        self._refit.timeout.connect(self.fit_height)
+        self.horizontalHeader().sectionResized.connect(lambda *_: self._refit.start())
 
     def fill(
         self, row_labels: list[str], column_labels: list[str], cells: list[list[Cell]]
