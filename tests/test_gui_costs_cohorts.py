@@ -6,7 +6,6 @@ thread of the test process (no child processes), and nothing here is timed."""
 
 from __future__ import annotations
 
-import copy
 import csv
 import json
 import os
@@ -354,14 +353,16 @@ def read_csv(path) -> list[list[str]]:
 def test_export_writes_what_is_shown_never_an_older_run(qtbot, gated_window, prompts, tmp_path):
     window, gate = gated_window
     view = window.run_view
-    old = copy.deepcopy(in_process(window.scenario))
-    old["scenario"] = "the old run"
-    view.show_results(old)  # as reopening a scenario shows its last run
-    out = tmp_path / "shown.csv"
+    gate.opened.set()
+    with qtbot.waitSignal(view.run_finished, timeout=EVENTUALLY_MS):
+        view.start_run()  # the first run: 4 replications
+    first = tmp_path / "first.csv"
     assert window.export_csv_action.isEnabled()
-    assert window.export_results_csv(out)
-    assert ["# scenario", "the old run"] in read_csv(out)
+    assert window.export_results_csv(first)
+    assert ["# replications", "4"] in read_csv(first)
 
+    gate.opened.clear()
+    view.replications_spin.setValue(3)
     view.start_run()  # a new run: nothing is shown until it ends
     assert view.results is None
     assert not window.export_csv_action.isEnabled() and not window.export_xlsx_action.isEnabled()
@@ -375,17 +376,34 @@ def test_export_writes_what_is_shown_never_an_older_run(qtbot, gated_window, pro
     with qtbot.waitSignal(view.run_finished, timeout=EVENTUALLY_MS):
         gate.opened.set()
     assert window.export_csv_action.isEnabled()
-    new = tmp_path / "new.csv"
-    assert window.export_results_csv(new)
-    rows = read_csv(new)
+    second = tmp_path / "second.csv"
+    assert window.export_results_csv(second)
+    rows = read_csv(second)
+    assert ["# replications", "3"] in rows and ["# replications", "4"] not in rows
     assert ["# scenario", "'" + window.scenario.name] in rows  # a formula start made inert
-    assert not any("the old run" in cell for row in rows for cell in row)
 
     # the scenario edited: its results are no longer shown, and none are exported
     window.document.edit(lambda d: d["run"].__setitem__("seed", 12), "Change the seed")
     assert view.results is None and not window.export_csv_action.isEnabled()
     assert not window.export_results_csv(tmp_path / "edited.csv")
     assert "run the scenario (F5) first" in prompts.errors[-1][1]
+
+
+def test_reopening_shows_the_last_run_and_exports_it_with_its_revision(
+    qtbot, gated_window, make_window, library, tmp_path
+):
+    window, gate = gated_window
+    gate.opened.set()
+    with qtbot.waitSignal(window.run_view.run_finished, timeout=EVENTUALLY_MS):
+        window.run_view.start_run()
+    sid = window.scenario_id
+    again = make_window()
+    assert again.open_scenario(sid)
+    assert again.run_view.results is not None  # the library's last run, shown
+    out = tmp_path / "again.csv"
+    assert again.export_results_csv(out)
+    assert ["# scenario_revision", "1"] in read_csv(out)
+    again.run_view.shutdown(2.0)
 
 
 def test_xlsx_export_from_the_app_has_the_metadata_and_keeps_text_as_text(
