@@ -46,7 +46,9 @@ class FakeRunView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.scenarios: list[Any] = []
-        self.results: list[dict] = []
+        #: every result set shown, in order; ``results`` is the one on screen (or None)
+        self.shown: list[dict] = []
+        self.results: dict | None = None
         self.run_action = QAction("&Run", self)
         self.run_action.setShortcut("F5")
         self.pause_action = QAction("&Pause", self)
@@ -54,9 +56,16 @@ class FakeRunView(QWidget):
 
     def set_scenario(self, scenario):
         self.scenarios.append(scenario)
+        self.results = None  # as the real one: another scenario's results are not shown
 
     def show_results(self, results):
-        self.results.append(results)
+        self.shown.append(results)
+        self.results = results
+
+    def finish(self, results):
+        """A run ending: its results shown, then run_finished (as the real one does)."""
+        self.show_results(results)
+        self.run_finished.emit(results)
 
     def shutdown(self):
         self.shutdowns = getattr(self, "shutdowns", 0) + 1
@@ -503,7 +512,7 @@ def test_last_results_are_shown_and_exported_as_csv(window, scenario_file, libra
         },
     }
     assert not window.export_csv_action.isEnabled()
-    window.run_view.run_finished.emit(results)
+    window.run_view.finish(results)
     assert window.export_csv_action.isEnabled()
     out = tmp_path / "results.csv"
     assert window.export_results_csv(out)
@@ -513,7 +522,7 @@ def test_last_results_are_shown_and_exported_as_csv(window, scenario_file, libra
     library.record_run(sid, None, {"replications": 1}, results)
     again_window = MainWindow(library)
     again_window.open_scenario(sid)
-    assert again_window.run_view.results[-1] == results
+    assert again_window.run_view.shown[-1] == results
     again_window.undo_stack.setClean()
     again_window.close()
 

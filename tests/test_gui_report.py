@@ -35,7 +35,23 @@ BUILD_TIMEOUT_MS = 180_000
 
 
 class _RunView(QWidget):
+    """The least of a run view: the results on screen, and a run ending."""
+
     run_finished = Signal(object)
+    results_changed = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.results = None
+
+    def set_scenario(self, scenario):
+        self.results = None  # another scenario's results are not shown
+
+    def finish(self, results):
+        """A run ending: its results shown, then run_finished (as the real one does)."""
+        self.results = results
+        self.results_changed.emit()
+        self.run_finished.emit(results)
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +106,7 @@ def test_report_action_is_in_the_file_menu_on_ctrl_r_and_needs_results(window, r
     assert action in file_menu.actions()
     assert action.shortcut() == QKeySequence("Ctrl+R")
     assert not action.isEnabled()
-    window.run_view.run_finished.emit(results)
+    window.run_view.finish(results)
     assert action.isEnabled()
 
 
@@ -104,7 +120,7 @@ def test_without_results_a_report_is_refused_in_words(window, monkeypatch):
 def test_results_of_another_scenario_are_refused_before_asking(window, monkeypatch, results):
     other = copy.deepcopy(results)
     other["variants"]["no_such_variant"] = other["variants"]["baseline"]
-    window.run_view.run_finished.emit(other)
+    window.run_view.finish(other)
     asked = answer(window, monkeypatch, None)
     assert window.report_dialog() is None
     assert not asked
@@ -125,7 +141,7 @@ def test_a_real_report_is_built_off_the_gui_thread_and_opened(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(report_actions, "build_report", build)
-    window.run_view.run_finished.emit(results)
+    window.run_view.finish(results)
     out = tmp_path / f"out{suffix}"
     asked = answer(window, monkeypatch, ReportOptions(out, open_when_done=True, analyst="A. N. Analyst"))
     steps: list[tuple[int, int, str]] = []
@@ -164,7 +180,7 @@ def test_the_build_gets_a_copy_of_the_results_and_the_frozen_scenario(
         return Path(out)
 
     monkeypatch.setattr(report_actions, "build_report", build)
-    window.run_view.run_finished.emit(results)
+    window.run_view.finish(results)
     answer(window, monkeypatch, ReportOptions(tmp_path / "r.pdf", open_when_done=False))
     finish(qtbot, window.report_dialog())
     assert seen["scenario"] is window.scenario and seen["results"] is not results
@@ -188,7 +204,7 @@ def test_cancel_stops_the_build_and_writes_nothing(window, qtbot, monkeypatch, r
         return Path(out)
 
     monkeypatch.setattr(report_actions, "build_report", build)
-    window.run_view.run_finished.emit(results)
+    window.run_view.finish(results)
     out = tmp_path / "r.html"
     answer(window, monkeypatch, ReportOptions(out))
     job = window.report_dialog()
@@ -217,7 +233,7 @@ def test_a_failed_build_becomes_a_message(
         raise error
 
     monkeypatch.setattr(report_actions, "build_report", build)
-    window.run_view.run_finished.emit(results)
+    window.run_view.finish(results)
     answer(window, monkeypatch, ReportOptions(tmp_path / "r.pdf"))
     job = window.report_dialog()
     finish(qtbot, job)
@@ -243,7 +259,7 @@ def test_closing_the_window_waits_for_a_cancelled_build(
             ended.set()
 
     monkeypatch.setattr(report_actions, "build_report", build)
-    window.run_view.run_finished.emit(results)
+    window.run_view.finish(results)
     answer(window, monkeypatch, ReportOptions(tmp_path / "r.html"))
     window.report_dialog()
     qtbot.waitUntil(started.is_set, timeout=BUILD_TIMEOUT_MS)

@@ -138,6 +138,16 @@ def main(argv: list[str] | None = None) -> int:
             if export(str(path)):
                 taken.append(path)
                 print(path)
+        run_view.tabs.setCurrentWidget(run_view.costs)
+        QTimer.singleShot(400, step_costs)
+
+    def step_costs() -> None:
+        shot("5b-results-costs")
+        run_view.tabs.setCurrentWidget(run_view.cohorts)
+        QTimer.singleShot(400, step_cohorts)
+
+    def step_cohorts() -> None:
+        shot("5c-results-cohorts")
         window.close()
         app.quit()
 
@@ -146,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     QTimer.singleShot(240_000, app.quit)  # never hang a script
     app.exec()
     library.close()
-    return 0 if len(taken) == 8 else 1
+    return 0 if len(taken) == 10 else 1
 
 
 if __name__ == "__main__":

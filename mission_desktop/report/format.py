@@ -402,6 +402,8 @@ def format_value(value: float | None, kind: str, time_unit: str = "day") -> str:
         return duration(value, time_unit, minus=MINUS)
     if kind == "people":
         return f"{number(value, minus=MINUS, compact=False)} people"
+    if kind == "money":
+        return money(value, minus=MINUS)
     return number(value, minus=MINUS, compact=False)
 
 
@@ -411,6 +413,8 @@ def format_signed(value: float, kind: str, time_unit: str = "day") -> str:
         return points(value, minus=MINUS)
     if kind == "time":
         return duration(value, time_unit, minus=MINUS, sign=True)
+    if kind == "money":
+        return money(value, minus=MINUS, sign=True)
     text = signed(value, minus=MINUS, compact=False)
     return f"{text} people" if kind == "people" else text
 
@@ -422,6 +426,8 @@ def format_interval(
     a time interval in ``unit`` (default: the unit that reads best for its bounds)."""
     if kind == "share":
         return f"{percent(lo, minus=MINUS)} to {percent(hi, minus=MINUS)}"
+    if kind == "money":
+        return f"{money(lo, minus=MINUS)} to {money(hi, minus=MINUS)}"
     if kind == "time":
         unit = unit or duration_unit([max(abs(lo), abs(hi))], time_unit)
         lo, hi = in_unit(lo, time_unit, unit), in_unit(hi, time_unit, unit)

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .format import format_signed
+from .format import MINUS, format_signed, money, number, plural_unit, signed
 
 #: which way is better for a difference (−1: lower is better, +1: higher, 0: neither)
 BETTER: dict[str, int] = {
@@ -141,6 +141,12 @@ class VariantSummary:
     #: (service id, service name, e.g. "mean wait −0.14 days")
     better: list[tuple[str, str, str]] = field(default_factory=list)
     worse: list[tuple[str, str, str]] = field(default_factory=list)
+    #: its costs in words (:func:`cost_words`), e.g. "costs £925k more; …" ('' without costs)
+    costs: str = ""
+
+    def text(self) -> str:
+        """The sentence, then the costs: 'Discharge to assess: better at …. It costs …'."""
+        return self.sentence() + (f" It {self.costs}." if self.costs else "")
 
     def sentence(self) -> str:
         """'Discharge to assess: better at Acute hospital beds (mean wait −0.14 days); worse
@@ -161,12 +167,14 @@ def summarise(
     variant_names: dict[str, str] | None = None,
     time_unit: str = "day",
     service_order: list[str] | None = None,
+    policy_names: dict[str, str] | None = None,
 ) -> list[VariantSummary]:
     """For each non-baseline variant: the services where it is clearly better or worse.
 
     A service is listed under "better" with its first clearly better figure (mean wait
     first, then the 90th percentile wait, queue, backlog, share within target), and under
-    "worse" with its first clearly worse one — so a service can appear in both."""
+    "worse" with its first clearly worse one — so a service can appear in both. Its costs in
+    words (:func:`cost_words`) go in ``costs``; policy names default to ``results["names"]``."""
     service_names = service_names or {}
     variant_names = variant_names or {}
     variants = list((results.get("variants") or {}).keys())
@@ -194,8 +202,109 @@ def summarise(
                 summary.better.append((sid, name, found["better"]))
             if "worse" in found:
                 summary.worse.append((sid, name, found["worse"]))
+        summary.costs = cost_words(results, vid, time_unit, policy_names)
         out.append(summary)
     return out
+
+
+# ---------------------------------------------------------------------- costs in words
+
+
+def _interval(lo_text: str, hi_text: str) -> str:
+    """' (95% CI a to b)', or '' when both ends read the same (an exact figure)."""
+    return "" if lo_text == hi_text else f" (95% CI {lo_text} to {hi_text})"
+
+
+def _ends(fig: dict[str, Any]) -> tuple[float, float, float]:
+    mean = float(fig["mean"])
+    lo, hi = fig.get("ci95") or [mean, mean]
+    return mean, float(lo), float(hi)
+
+
+def cost_difference_words(difference: dict | None) -> str:
+    """The paired difference in total cost from the baseline: 'costs £925k more', 'costs
+    £0.3m less (95% CI £0.1m to £0.5m)', or 'costs about the same (no clear difference; 95%
+    CI −£10k to +£20k)' where the interval includes zero ('' without a figure). It always
+    starts with 'costs', so it follows a variant's name or 'It'."""
+    if not difference or difference.get("mean") is None:
+        return ""
+    mean, lo, hi = _ends(difference)
+    if mean == 0 or verdict("total", {"mean": mean, "ci95": [lo, hi]}) == "no clear difference":
+        lo_text, hi_text = (money(v, minus=MINUS, sign=True) for v in (lo, hi))
+        if lo_text == hi_text:
+            return "costs the same"
+        return f"costs about the same (no clear difference; 95% CI {lo_text} to {hi_text})"
+    a, b = sorted((abs(lo), abs(hi)))
+    more = "more" if mean > 0 else "less"
+    return f"costs {money(abs(mean))} {more}" + _interval(money(a), money(b))
+
+
+def waiting_difference_words(difference: dict | None, time_unit: str = "day") -> str:
+    """The paired difference in person-time spent waiting: 'waiting falls by 1,606 person-days
+    (95% CI 428 to 2,783)', '… rises by …', or 'no clear change in waiting (95% CI …)'."""
+    if not difference or difference.get("mean") is None:
+        return ""
+    mean, lo, hi = _ends(difference)
+    unit = f"person-{plural_unit(time_unit)}"
+    if mean == 0 or verdict("waiting", {"mean": mean, "ci95": [lo, hi]}) == "no clear difference":
+        lo_text, hi_text = (signed(v, minus=MINUS, compact=False) for v in (lo, hi))
+        return "no clear change in waiting" + _interval(lo_text, f"{hi_text} {unit}")
+    a, b = sorted((abs(lo), abs(hi)))
+    way = "rises" if mean > 0 else "falls"
+    size = number(abs(mean), compact=False)
+    ends = (number(v, compact=False) for v in (a, b))
+    return f"waiting {way} by {size} {unit}" + _interval(*ends)
+
+
+def cost_per_waiting_words(ratio: dict | None, time_unit: str = "day") -> str:
+    """'£1.4k per day of waiting saved (95% CI £798 to £5.2k)' ('' when the results give no
+    ratio: waiting did not clearly fall)."""
+    if not ratio or ratio.get("mean") is None:
+        return ""
+    mean, lo, hi = _ends(ratio)
+    ends = (money(v, minus=MINUS) for v in (lo, hi))
+    return f"{money(mean, minus=MINUS)} per {time_unit} of waiting saved" + _interval(*ends)
+
+
+def policy_cost_words(costs: dict | None, policy_names: dict[str, str] | None = None) -> str:
+    """Each policy's own cost: 'its policies cost £981k (Discharge to assess £634k, Virtual
+    wards £347k)' or 'its policy Discharge to assess costs £634k' ('' without policies)."""
+    items = [(p, fig) for p, fig in (costs or {}).items() if fig and fig.get("mean") is not None]
+    if not items:
+        return ""
+    names = policy_names or {}
+    if len(items) == 1:
+        pid, fig = items[0]
+        return f"its policy {names.get(pid, pid)} costs {money(fig['mean'], minus=MINUS)}"
+    total = sum(float(fig["mean"]) for _, fig in items)
+    each = ", ".join(f"{names.get(p, p)} {money(f['mean'], minus=MINUS)}" for p, f in items)
+    return f"its policies cost {money(total, minus=MINUS)} ({each})"
+
+
+def cost_words(
+    results: dict,
+    variant_id: str,
+    time_unit: str = "day",
+    policy_names: dict[str, str] | None = None,
+) -> str:
+    """A variant's costs against the baseline in words ('' when it was not compared), the
+    parts joined by '; ' (policy names default to ``results["names"]``): 'costs £925k more; its policy Discharge to assess costs £634k;
+    waiting falls by 1,606 person-days (95% CI 428 to 2,783); £576 per day of waiting saved
+    (95% CI …)'."""
+    if policy_names is None:
+        policy_names = (results.get("names") or {}).get("policies") or {}
+    comparison = (results.get("comparisons") or {}).get(variant_id) or {}
+    block = (results.get("variants") or {}).get(variant_id) or {}
+    difference = cost_difference_words((comparison.get("cost") or {}).get("total"))
+    if not difference:  # not compared with a baseline: nothing to say against it
+        return ""
+    parts = [
+        difference,
+        policy_cost_words(block.get("policy_costs"), policy_names),
+        waiting_difference_words((comparison.get("waiting") or {}).get("total"), time_unit),
+        cost_per_waiting_words(comparison.get("cost_per_waiting_saved"), time_unit),
+    ]
+    return "; ".join(p for p in parts if p)
 
 
 def summary_html(summaries: list[VariantSummary], baseline_name: str, font_pt: int) -> str:
@@ -214,6 +323,8 @@ def summary_html(summaries: list[VariantSummary], baseline_name: str, font_pt: i
             parts.append(
                 f"<span style='color:{UNCLEAR_COLOUR}'>no clear difference at any service</span>"
             )
+        if s.costs:
+            parts.append(f"<b>£</b> {esc(s.costs)}")
         rows.append(f"<li><b>{esc(s.name)}</b>:<br>" + "<br>".join(parts) + "</li>")
     return (
         f"<div style='font-size:{font_pt}pt'>"

@@ -76,7 +76,11 @@ def metadata(results: dict[str, Any]) -> list[tuple[str, Any]]:
         ("version", prov.get("engine", (results.get("engine") or {}).get("version", ""))),
         ("command", prov.get("command", "")),
         ("results_format", f"{results.get('format', '')} v{results.get('version', '')}"),
-    ]
+    ] + (  # the app ran edits not yet saved: the revision is the one they started from
+        [("unsaved_edits", "yes: the run used edits not saved as a revision")]
+        if prov.get("unsaved_edits")
+        else []
+    )
 
 
 def iter_rows(results: dict[str, Any]) -> Iterator[tuple[Any, ...]]:

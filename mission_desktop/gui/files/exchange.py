@@ -27,7 +27,7 @@ from mission_desktop.model import (
     save_scenario,
     scenario_from_dict,
 )
-from mission_desktop.report import write_csv
+from mission_desktop.report import write_csv, write_xlsx
 from mission_desktop.store import ScenarioRecord, StoreError
 
 FILE_FILTER = "Mission Desktop scenarios (*.mission.json);;JSON files (*.json);;All files (*)"
@@ -224,33 +224,67 @@ class FileExchangeMixin:
         self.statusBar().showMessage(f"Exported to {path}", 5000)
         return True
 
-    def export_dialog(self) -> None:
+    def _file_stem(self) -> str:
+        """The scenario's name as a file name ('scenario' when nothing of it is left)."""
         stem = "".join(c if c.isalnum() or c in "-_ " else "_" for c in self.scenario.name).strip()
-        path = self.ask_save_path(
-            "Export scenario", f"{stem or 'scenario'}.mission.json", FILE_FILTER
-        )
+        return stem or "scenario"
+
+    def export_dialog(self) -> None:
+        suggested = f"{self._file_stem()}.mission.json"
+        path = self.ask_save_path("Export scenario", suggested, FILE_FILTER)
         if path is not None:
             if not path.name.endswith(".json"):
                 path = path.with_name(path.name + ".mission.json")
             self.export_scenario(path)
 
     def export_results_csv(self, path: str | Path) -> bool:
+        """Write the results shown on screen as CSV (metadata block first)."""
+        return self._export_results(path, write_csv)
+
+    def export_results_xlsx(self, path: str | Path) -> bool:
+        """Write the results shown on screen as an Excel workbook (with a Metadata sheet)."""
+        return self._export_results(path, write_xlsx)
+
+    def _export_results(self, path: str | Path, write) -> bool:
+        # what the run view shows, and only that: never an older run's results
         results = self._results()
         if results is None:
-            self.show_error("No results", "Run the scenario first; there are no results to export.")
+            running = getattr(getattr(self.run_view, "controller", None), "is_running", False)
+            self.show_error(
+                "Nothing to export",
+                "A run is going on: its results can be exported once it has finished."
+                if running
+                else "No results are shown: run the scenario (F5) first, then export.",
+            )
             return False
         try:
-            write_csv(results, path)
+            write(results, path)
         except OSError as e:
             self.show_error("Not exported", f"{path} cannot be written: {e.strerror or e}")
             return False
         self.statusBar().showMessage(f"Results written to {path}", 5000)
         return True
 
+    def _results_stem(self) -> str:
+        return f"{self._file_stem()} results"
+
     def export_results_dialog(self) -> None:
-        path = self.ask_save_path("Export results", "results.csv", "CSV files (*.csv)")
+        path = self.ask_save_path(
+            "Export results", f"{self._results_stem()}.csv", "CSV files (*.csv)"
+        )
         if path is not None:
+            if path.suffix.lower() != ".csv":
+                path = path.with_name(path.name + ".csv")
             self.export_results_csv(path)
+
+    def export_results_xlsx_dialog(self) -> None:
+        path = self.ask_save_path(
+            "Export results", f"{self._results_stem()}.xlsx", "Excel workbooks (*.xlsx)"
+        )
+        if path is not None:
+            if path.suffix.lower() != ".xlsx":
+                path = path.with_name(path.name + ".xlsx")
+            self.export_results_xlsx(path)
 
     def export_map_dialog(self) -> None:
         export = getattr(self.service_map, "export_png", None)

@@ -14,22 +14,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QObject, Qt, Signal
+from PySide6.QtCore import QEventLoop, Qt
 from PySide6.QtWidgets import QApplication
 
-
-class _Done(QObject):
-    """Lives on the GUI thread; the worker's emit reaches it as a queued call."""
-
-    finished = Signal()
+#: how often the GUI thread looks whether the loading is done (ms); between looks it keeps
+#: handling events, so the window stays responsive
+POLL_MS = 10
 
 
 def load_off_thread(loader: Callable[[Path], Any], path: Path) -> Any:
     """``loader(path)`` on a worker thread; returns its result or raises its exception.
-    The caller's event loop keeps running until it is done."""
-    done = _Done()
-    loop = QEventLoop()
-    done.finished.connect(loop.quit, Qt.ConnectionType.QueuedConnection)
+    The caller's event loop keeps running until it is done.
+
+    The worker is a plain Python thread that touches nothing of Qt (no signal crosses from
+    it): the GUI thread polls it, handling events in between. A queued signal emitted from
+    a non-Qt thread while the GUI thread ran Python event filters could deadlock."""
     outcome: dict[str, Any] = {}
 
     def work() -> None:
@@ -37,17 +36,16 @@ def load_off_thread(loader: Callable[[Path], Any], path: Path) -> Any:
             outcome["value"] = loader(path)
         except BaseException as e:  # noqa: BLE001 - handed back to the GUI thread as is
             outcome["error"] = e
-        finally:
-            done.finished.emit()
 
     worker = threading.Thread(target=work, name=f"load {path.name}", daemon=True)
     QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
     try:
         worker.start()
-        loop.exec()  # the quit is queued: it arrives even if the worker was quick
+        while worker.is_alive():
+            QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, POLL_MS)
+            worker.join(POLL_MS / 1000)
     finally:
         QApplication.restoreOverrideCursor()
-    worker.join()
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]

@@ -131,13 +131,12 @@ class LibraryMixin:
                 self.statusBar().showMessage("Recovered unsaved edits from the autosave", 5000)
             else:
                 self._discard_draft()
-        self.last_results = None
         try:
             run = self.library.last_run(scenario_id)
         except StoreError:
             run = None
         if run is not None and run.results:
-            self.last_results = run.results
+            self.note_revision(run.results, run.revision_id)
             show = getattr(self.run_view, "show_results", None)
             if show is not None:
                 show(run.results)

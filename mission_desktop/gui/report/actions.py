@@ -131,7 +131,7 @@ class ReportMixin:
             options.path,
             self,
             analyst=options.analyst,
-            ran_here=results is self.last_results,
+            ran_here=results is getattr(self, "run_here_results", None),
         )
         self.report_job = job
         progress = QProgressDialog("Writing the report…", "&Cancel", 0, 4, self)

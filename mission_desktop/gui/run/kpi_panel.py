@@ -10,6 +10,7 @@ from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QWidget
 
+from mission_desktop.gui.run.costs_view import cost_tile
 from mission_desktop.gui.run.kpi import (
     VariantSummary,
     kpi_rows,
@@ -102,7 +103,7 @@ class KpiPanel(TileBuilder, QScrollArea):
 
     def summary_text(self) -> str:
         """The summary as plain sentences, one per variant (tests, copying, screen readers)."""
-        return "\n".join(s.sentence() for s in self.summaries)
+        return "\n".join(s.text() for s in self.summaries)
 
     def show_results(self, results: dict, *, progressive: bool = False) -> None:
         """The summary, then tiles for every service in the results.
@@ -171,6 +172,10 @@ class KpiPanel(TileBuilder, QScrollArea):
             )
             label.setAccessibleName(text)
             self._layout.addWidget(label, row, 0, 1, 2)
+            row += 1
+        costs = cost_tile(results, scenario, self._font_pt)  # costs per variant (costs_view)
+        if costs is not None:
+            self._layout.addWidget(costs, row, 0, 1, 2)
             row += 1
         # side by side only when a tile is narrow (one or two variants)
         n_cols = 2 if len(service_ids) > 1 and len(variant_ids) <= 2 else 1

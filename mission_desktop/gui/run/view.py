@@ -40,6 +40,8 @@ from PySide6.QtWidgets import (
 from mission_desktop.gui.map.key import MapKey
 from mission_desktop.gui.map.view import ServiceMapView
 from mission_desktop.gui.run import worker as w
+from mission_desktop.gui.run.cohorts_view import CohortsPanel
+from mission_desktop.gui.run.costs_view import CostsPanel
 from mission_desktop.gui.run.kpi_panel import KpiPanel
 from mission_desktop.gui.run.live_split import LiveSplitMixin
 from mission_desktop.gui.run.pace import SLIDER_STEPS, PaceMixin
@@ -69,6 +71,8 @@ class RunView(LiveSplitMixin, SlidesMixin, PaceMixin, ProblemsMixin, QWidget):
     run_failed = Signal(str)
     run_state_changed = Signal(str)
     snapshot_received = Signal(object)
+    #: the results shown changed (a run ended or started, results shown, another scenario)
+    results_changed = Signal()
 
     def __init__(
         self,
@@ -208,6 +212,11 @@ class RunView(LiveSplitMixin, SlidesMixin, PaceMixin, ProblemsMixin, QWidget):
         self._live_plots = LivePlots()
         self._plots_pending: list[str] | None = None
         self.kpi = KpiPanel()
+        self.costs = CostsPanel()
+        self.cohorts = CohortsPanel()
+        #: the pages that show a run's results: each has set_scenario, clear, show_results
+        #: and set_font_size
+        self.result_pages = (self.kpi, self.costs, self.cohorts)
         live = QSplitter(Qt.Orientation.Horizontal)
         live.addWidget(map_pane)
         live.addWidget(self._live_plots)
@@ -230,6 +239,8 @@ class RunView(LiveSplitMixin, SlidesMixin, PaceMixin, ProblemsMixin, QWidget):
         self.tabs.setAccessibleName("Live view and results")
         self.tabs.addTab(live, "&Live")
         self.tabs.addTab(self.kpi, "Resul&ts")
+        self.tabs.addTab(self.costs, "&Costs")
+        self.tabs.addTab(self.cohorts, "C&ohorts")
 
         # a run that fails says why here, above the plots and key figures: it cannot be
         # missed, and (unlike a dialog) it blocks nothing, neither the user nor a test
@@ -320,6 +331,7 @@ class RunView(LiveSplitMixin, SlidesMixin, PaceMixin, ProblemsMixin, QWidget):
             w.warm_up()  # the process server starts now, in the background, not at Run
         self._scenario = scenario
         self._results = None
+        self.results_changed.emit()
         self.hide_problem()
         previously = set(self.selected_variants())
         self.variant_list.blockSignals(True)
@@ -353,7 +365,8 @@ class RunView(LiveSplitMixin, SlidesMixin, PaceMixin, ProblemsMixin, QWidget):
         if self.isVisible():
             self._build_plots()
         self.service_map.fit_map()
-        self.kpi.set_scenario(scenario)
+        for page in self.result_pages:
+            page.set_scenario(scenario)
         self._reset_progress()
         self._set_status("Ready. Press Run (F5).")
         self._update_actions()
@@ -413,9 +426,11 @@ class RunView(LiveSplitMixin, SlidesMixin, PaceMixin, ProblemsMixin, QWidget):
             return
         self._flush_finished()
         self._results = None
+        self.results_changed.emit()
         self._shut_down = False
         self.hide_problem()
-        self.kpi.clear()
+        for page in self.result_pages:
+            page.clear()
         self.plots.set_variants(variants)
         self.plots.start()
         self.service_map.clear_live()
@@ -545,9 +560,12 @@ class RunView(LiveSplitMixin, SlidesMixin, PaceMixin, ProblemsMixin, QWidget):
         # the summary at once, the tiles one per pass of the event loop (a large results
         # table would otherwise freeze the window for a moment); run_finished follows
         self._results = results
+        self.results_changed.emit()
         self._finished_results = results
         self.plots.show_results(results)  # the mean of every replication, with its band
         self.kpi.show_results(results, progressive=True)
+        self.costs.show_results(results)
+        self.cohorts.show_results(results)
         if results.get("variants"):
             self.tabs.setCurrentWidget(self.kpi)
 
@@ -576,7 +594,9 @@ class RunView(LiveSplitMixin, SlidesMixin, PaceMixin, ProblemsMixin, QWidget):
         self._flush_finished()
         self._results = results
         self.plots.show_results(results)
-        self.kpi.show_results(results)
+        self.results_changed.emit()
+        for page in self.result_pages:
+            page.show_results(results)
         if results.get("variants"):
             self.tabs.setCurrentWidget(self.kpi)
 
@@ -602,7 +622,8 @@ class RunView(LiveSplitMixin, SlidesMixin, PaceMixin, ProblemsMixin, QWidget):
         """Presentation zoom for the plots, the live map and the key figures."""
         self.plots.set_font_size(points)
         self.service_map.set_font_size(points)
-        self.kpi.set_font_size(points)
+        for page in self.result_pages:
+            page.set_font_size(points)
 
     def _set_status(self, text: str) -> None:
         """The run's status in words, beside the controls and on the presentation bar."""

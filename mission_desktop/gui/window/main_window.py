@@ -95,7 +95,6 @@ class MainWindow(
         self.scenario_id: int | None = None
         #: the revision the edits started from (a save over a newer one asks first)
         self.base_revision_id: int | None = None
-        self.last_results: dict[str, Any] | None = None
         self._base_font = QFont(QApplication.font())
         self.zoom_percent = 100
         self._last_import_identical = False
@@ -208,6 +207,9 @@ class MainWindow(
         if started is not None:
             started.connect(self._remember_variants)
         self.scenario_opened.connect(lambda _s: self._restore_variants())
+        shown = getattr(self.run_view, "results_changed", None)
+        if shown is not None:  # what is shown is what can be exported
+            shown.connect(self._update_actions)
 
     # ================================================================= run choices
     def _remember_variants(self) -> None:
@@ -271,7 +273,9 @@ class MainWindow(
         self.setWindowTitle(f"{APP_TITLE} — {self.scenario.name}{star}")
 
     def _update_actions(self) -> None:
-        self.export_csv_action.setEnabled(self._results() is not None)
+        shown = self._results() is not None
+        self.export_csv_action.setEnabled(shown)
+        self.export_xlsx_action.setEnabled(shown)
         self.export_map_action.setEnabled(hasattr(self.service_map, "export_png"))
         self.export_plots_action.setEnabled(hasattr(self.run_view, "export_plots_png"))
         self.report_action.setEnabled(self.can_report())
@@ -283,7 +287,8 @@ class MainWindow(
             setter(scenario)
         setter = getattr(self.run_view, "set_scenario", None)
         if setter is not None:
-            setter(scenario)
+            setter(scenario)  # the results shown are cleared: they were another scenario's
+        self._update_actions()
         self.scenario_changed.emit(scenario)
 
     def _on_clean_changed(self, clean: bool) -> None:
@@ -304,7 +309,9 @@ class MainWindow(
 
     def _on_run_finished(self, results: Any) -> None:
         if isinstance(results, dict):
-            self.last_results = results
+            #: the results of a run made in this window (not reloaded from the library)
+            self.run_here_results = results
+            self.note_revision(results)
             self._record_run(results)
         self._update_actions()
         self.statusBar().showMessage("Run finished", 5000)
@@ -332,9 +339,30 @@ class MainWindow(
                 f"The results could not be kept in the library: {e}", 10000
             )
 
+    def note_revision(self, results: dict[str, Any], revision_id: int | None = None) -> None:
+        """Put the library's revision number of what ran (``revision_id``, default the
+        current one) in the results' provenance, so exports' metadata carry it; a run of
+        unsaved edits says so (``unsaved_edits``)."""
+        prov = results.get("provenance")
+        if not isinstance(prov, dict) or self.scenario_id is None:
+            return
+        try:
+            if revision_id is None:
+                revision = self.library.current_revision(self.scenario_id)
+                if self.is_modified():
+                    prov["unsaved_edits"] = True
+            else:
+                revisions = self.library.revisions(self.scenario_id)
+                revision = next((r for r in revisions if r.id == revision_id), None)
+        except StoreError:
+            return
+        if revision is not None and prov.get("scenario_revision") is None:
+            prov["scenario_revision"] = revision.number
+
     def _results(self) -> dict[str, Any] | None:
-        if self.last_results is not None:
-            return self.last_results
+        """The results on screen (the run view's): what exports write. One source, so an
+        export never writes an older run's results; None when nothing is shown (a run going
+        on, a new scenario opened, the scenario edited)."""
         shown = getattr(self.run_view, "results", None)
         return shown if isinstance(shown, dict) else None
 

@@ -91,7 +91,13 @@ class MenusMixin:
             "Export results &CSV…",
             self.export_results_dialog,
             "Ctrl+Shift+E",
-            "Write the last run's results as CSV",
+            "Write the results on screen as CSV",
+        )
+        self.export_xlsx_action = self._action(
+            "Export results &XLSX…",
+            self.export_results_xlsx_dialog,
+            None,
+            "Write the results on screen as an Excel workbook",
         )
         self.export_map_action = self._action(
             "Export map &PNG…",
@@ -203,6 +209,7 @@ class MenusMixin:
         self._fill_recent_menu()
         file_menu.addSeparator()
         file_menu.addAction(self.export_csv_action)
+        file_menu.addAction(self.export_xlsx_action)
         file_menu.addAction(self.export_map_action)
         file_menu.addAction(self.export_plots_action)
         file_menu.addAction(self.report_action)
