@@ -68,3 +68,27 @@ def scenario_time_label(scenario: Scenario, t: float) -> str:
     if when is None:
         return f"{scenario.time_unit} {t:g}"
     return date_label(when, with_time=scenario.time_unit in ("hour", "minute"))
+
+
+def parse_date(text: str) -> dt.date:
+    """A date typed by a person: ``2027-04-01`` or ``1 Apr 2027`` (month names in English,
+    in full or their first three letters). Raises ValueError with a message for the user."""
+    s = " ".join(str(text).replace(",", " ").split())
+    try:
+        if len(s) == 10 and s[4] == "-" and s[7] == "-":
+            return dt.date.fromisoformat(s)
+        parts = s.split(" ")
+        if len(parts) == 3 and parts[0].isdigit() and parts[2].isdigit():
+            month = MONTHS.index(parts[1][:3].title()) + 1
+            if len(parts[1]) > 3 and not _MONTH_NAMES[month - 1].startswith(parts[1].lower()):
+                raise ValueError
+            return dt.date(int(parts[2]), month, int(parts[0]))
+    except ValueError:
+        pass
+    raise ValueError(f"“{s or '(blank)'}” is not a date: write it as 2027-04-01 or 1 Apr 2027")
+
+
+_MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip

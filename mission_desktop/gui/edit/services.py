@@ -31,11 +31,11 @@ from mission_desktop.gui.edit.document import (
     fmt_number,
     format_wait,
     parse_number,
-    plural_unit,
     rename_service,
     unique_id,
     value_problem,
 )
+from mission_desktop.gui.edit.duration import DurationEdit
 from mission_desktop.gui.edit.schedules import CapacityScheduleEditor, parse_schedule
 from mission_desktop.gui.shared.access import a11y
 
@@ -209,7 +209,13 @@ class ServicesPanel(ListDetailPanel):
         )
         self.has_target.toggled.connect(self._on_target)
         form2.addRow(self.has_target)
-        self.target_wait = self._spin("Target: wait at most", form2, "target.wait", 1e9)
+        self.target_wait = DurationEdit("Target: wait at most", parent=self.detail)
+        self.target_wait.value_changed.connect(lambda v: self._on_target_wait(v))
+        wait_problem = InlineProblem(self.detail)
+        self.target_wait.problem_label = wait_problem
+        form2.addRow("Target: wait at most:", self.target_wait)
+        form2.addRow("", wait_problem)
+        self.problems.add(self._path("target.wait"), self.target_wait, wait_problem)
         self.target_within = self._spin("Target: share of people (%)", form2, "target.within", 100)
 
         box.addWidget(
@@ -294,13 +300,13 @@ class ServicesPanel(ListDetailPanel):
         for spin, value in (
             (self.cost_server, svc.cost.per_server_per_time),
             (self.cost_case, svc.cost.per_case),
-            (self.target_wait, svc.target.wait if svc.target else 0),
             (self.target_within, svc.target.within * 100 if svc.target else 95),
         ):
             spin.blockSignals(True)
             spin.setValue(value)
             spin.blockSignals(False)
-        self.target_wait.setSuffix(f" {plural_unit(unit)}")
+        self.target_wait.set_time_unit(unit)
+        self.target_wait.set_value(svc.target.wait if svc.target else 1)
         self.cost_server.setSuffix(f" per server per {unit}")
         self.has_target.blockSignals(True)
         self.has_target.setChecked(svc.target is not None)
@@ -359,13 +365,22 @@ class ServicesPanel(ListDetailPanel):
 
         self._edit(change, f"Set {self._name()} {key.replace('_', ' ')}")
 
+    def _on_target_wait(self, value: float) -> None:
+        def change(item: dict[str, Any]) -> None:
+            if "target" in item:
+                item["target"]["wait"] = value
+
+        self._edit(change, f"Set {self._name()} target wait")
+
     def _on_schedule(self, raw: dict[str, Any] | None) -> None:
         row = self.row
         if row < 0:
             return
 
         def change(item: dict[str, Any]) -> None:
-            schedule = parse_schedule(raw, f"services[{row}].capacity_schedule")
+            schedule = parse_schedule(
+                raw, f"services[{row}].capacity_schedule", self.document.scenario.time_unit
+            )
             if schedule is None:
                 item.pop("capacity_schedule", None)
             else:
