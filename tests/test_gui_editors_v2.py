@@ -66,3 +66,89 @@ def test_a_bad_growth_factor_is_refused_beside_the_field(qtbot):
     assert document.scenario is before
     assert "factor" in cohorts.growth_problem.label.text()
     assert cohorts.growth_factor.property("invalid")
+
+
+# --------------------------------------------------------------------------- initial people
+def test_initial_people_table_and_their_waited_distribution(qtbot):
+    panel, document = make_panel(qtbot)
+    services = panel.services
+    services.table.select_row(1)  # hospital
+    initial = services.initial
+    assert initial.model.rowCount() == 0
+    initial.table.add_item()
+    hospital = document.scenario.service("hospital")
+    assert len(hospital.initial) == 1 and hospital.initial[0].waiting == 0
+    model = initial.model
+    assert model.setData(model.index(0, model.column_index("waiting")), "120")
+    assert model.setData(model.index(0, model.column_index("waited")), "6 weeks")
+    assert model.setData(model.index(0, model.column_index("in_service")), "3")
+    item = document.scenario.service("hospital").initial[0]
+    assert (item.waiting, item.in_service) == (120, 3)
+    assert item.waited.dist == "fixed" and item.waited.value == 42
+    assert model.index(0, model.column_index("waited")).data() == "fixed value 42"
+    # a distribution for the selected group
+    initial.table.select_row(0)
+    waited = initial.waited
+    waited.kind.setCurrentText("uniform")
+    waited.kind.activated.emit(waited.kind.currentIndex())
+    assert document.scenario.service("hospital").initial[0].waited.dist == "uniform"
+    document.undo_stack.undo()
+    assert document.scenario.service("hospital").initial[0].waited.value == 42
+
+
+def test_initial_people_are_validated_like_a_file(qtbot):
+    panel, document = make_panel(qtbot)
+    services = panel.services
+    services.table.select_row(0)  # gp: capacity 12
+    initial = services.initial
+    initial.table.add_item()
+    model = initial.model
+    before = document.scenario
+    assert not model.setData(model.index(0, model.column_index("in_service")), "500")
+    assert document.scenario is before
+    assert "has 12 servers" in initial.table.problem.label.text()
+    assert not model.setData(model.index(0, model.column_index("waiting")), "many")
+    assert "whole number" in initial.table.problem.label.text()
+    assert not model.setData(model.index(0, model.column_index("waited")), "ages")
+    assert "not a duration" in initial.table.problem.label.text()
+
+
+# --------------------------------------------------------------------------- observed
+def test_observed_figures_each_optional(qtbot):
+    panel, document = make_panel(qtbot)
+    services = panel.services
+    services.table.select_row(1)
+    observed = services.observed
+    assert document.scenario.service("hospital").observed is None
+    type_into(observed.figures["mean_wait"], "36 h")
+    got = document.scenario.service("hospital").observed
+    assert got.mean_wait == 1.5 and got.period == (0, 365)
+    type_into(observed.figures["utilisation"], "85")
+    type_into(observed.period_from, "90")
+    got = document.scenario.service("hospital").observed
+    assert got.utilisation == pytest.approx(0.85) and got.period == (90, 365)
+    assert observed.figures["utilisation"].text() == "85"
+    # a period that ends before it starts is refused at the field
+    before = document.scenario
+    type_into(observed.period_to, "30")
+    assert document.scenario is before
+    texts = [lbl.label.text() for _p, w, lbl in observed.problems._fields if w is observed.period_to]
+    assert "must end after it starts" in texts[0]
+    # blank every figure: no observed block
+    type_into(observed.period_to, "365")
+    type_into(observed.figures["utilisation"], "")
+    type_into(observed.figures["mean_wait"], "")
+    assert document.scenario.service("hospital").observed is None
+
+
+def test_observed_bad_number_named_at_its_field(qtbot):
+    panel, document = make_panel(qtbot)
+    services = panel.services
+    services.table.select_row(1)
+    observed = services.observed
+    type_into(observed.figures["throughput"], "lots")
+    assert document.scenario.service("hospital").observed is None
+    edit = observed.figures["throughput"]
+    assert edit.property("invalid")
+    texts = [lbl.label.text() for _p, w, lbl in observed.problems._fields if w is edit]
+    assert texts and "must be a number" in texts[0]

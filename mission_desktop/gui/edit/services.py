@@ -36,6 +36,7 @@ from mission_desktop.gui.edit.document import (
     value_problem,
 )
 from mission_desktop.gui.edit.duration import DurationEdit
+from mission_desktop.gui.edit.initial import InitialEditor, ObservedEditor
 from mission_desktop.gui.edit.schedules import CapacityScheduleEditor, parse_schedule
 from mission_desktop.gui.shared.access import a11y
 
@@ -235,6 +236,24 @@ class ServicesPanel(ListDetailPanel):
         box.addWidget(self.routes)
         self.leaving = QLabel(self.detail)
         box.addWidget(self.leaving)
+        box.addWidget(
+            QLabel(
+                "<b>At the start</b> — people already waiting or in service at time 0 "
+                "(today's waiting list)",
+                self.detail,
+            )
+        )
+        self.initial = InitialEditor(self.document, self.detail)
+        box.addWidget(self.initial)
+        box.addWidget(
+            QLabel(
+                "<b>Observed</b> — what the real service showed over a period, to check the "
+                "twin against (every figure optional)",
+                self.detail,
+            )
+        )
+        self.observed = ObservedEditor(self.document, self.detail)
+        box.addWidget(self.observed)
         box.addStretch(1)
         self.detail_form = form
 
@@ -280,6 +299,7 @@ class ServicesPanel(ListDetailPanel):
             self.detail.setEnabled(False)
             self.detail.setTitle("Selected service: none")
             self.routes_model.set_list_path("")
+            self.initial.show_service(-1)
             return
         self.row = row
         self.detail.setEnabled(True)
@@ -315,6 +335,8 @@ class ServicesPanel(ListDetailPanel):
         self.target_within.setEnabled(svc.target is not None)
         self.capacity_schedule.set_schedule(item.get("capacity_schedule"), unit, svc.capacity)
         show_list(self.routes_model, f"services[{row}].routes")
+        self.initial.show_service(row)
+        self.observed.show_service(row)
         leave = 1 - sum(r.p for r in svc.routes)
         self.leaving.setText(f"The rest leave the system: {max(leave, 0):.0%} of people.")
         self.problems.clear()
