@@ -152,3 +152,98 @@ def test_observed_bad_number_named_at_its_field(qtbot):
     assert edit.property("invalid")
     texts = [lbl.label.text() for _p, w, lbl in observed.problems._fields if w is edit]
     assert texts and "must be a number" in texts[0]
+
+
+# --------------------------------------------------------------------------- assumptions
+def test_assumptions_log_add_edit_undo(qtbot):
+    panel, document = make_panel(qtbot)
+    table = panel.assumptions.table
+    model = panel.assumptions.model
+    table.add_item()
+    (a,) = document.scenario.assumptions
+    assert a.lever == "arrival_rate" and a.multiply == (0.8, 1.2)
+    col = model.column_index
+    assert model.index(0, col("range")).data() == "×0.8 to ×1.2"
+    assert model.setData(model.index(0, col("name")), "Referrals from GPs")
+    assert model.setData(model.index(0, col("range")), "0.9 to 1.3")
+    assert model.setData(model.index(0, col("source")), "2024 referral extract")
+    assert model.setData(model.index(0, col("reliability")), "medium")
+    assert model.setData(model.index(0, col("owner")), "Analyst team")
+    a = document.scenario.assumptions[0]
+    assert (a.name, a.multiply, a.source, a.reliability, a.owner) == (
+        "Referrals from GPs",
+        (0.9, 1.3),
+        "2024 referral extract",
+        "medium",
+        "Analyst team",
+    )
+    # another lever: its range is reset to one that holds the file's own value
+    assert model.setData(model.index(0, col("lever")), "capacity")
+    a = document.scenario.assumptions[0]
+    assert a.lever == "capacity" and a.add == (0, 2) and a.service
+    assert model.index(0, col("range")).data() == "+0 to +2"
+    document.undo_stack.undo()
+    assert document.scenario.assumptions[0].lever == "arrival_rate"
+
+
+def test_assumption_problems_are_named(qtbot):
+    panel, document = make_panel(qtbot)
+    panel.assumptions.table.add_item()
+    model = panel.assumptions.model
+    col = model.column_index
+    before = document.scenario
+    assert not model.setData(model.index(0, col("range")), "1.1 to 1.3")  # misses 1
+    assert document.scenario is before
+    text = panel.assumptions.table.problem.label.text()
+    assert "assumption" in text and "assumptions[0]" in text
+    assert not model.setData(model.index(0, col("range")), "cheap")
+    assert "“cheap” is not a range" in panel.assumptions.table.problem.label.text()
+    assert not model.setData(model.index(0, col("range")), "low to high")
+    assert "not a range of two numbers" in panel.assumptions.table.problem.label.text()
+    assert not model.setData(model.index(0, col("reliability")), "shaky")
+    assert "low, medium or high" in panel.assumptions.table.problem.label.text()
+    assert model.setData(model.index(0, col("lever")), "capacity")
+    assert not model.setData(model.index(0, col("range")), "0, 2.5")
+    assert "whole numbers" in panel.assumptions.table.problem.label.text()
+
+
+# --------------------------------------------------------------------------- decisions
+def test_decisions_levers_policies_and_confidence(qtbot):
+    from PySide6.QtCore import Qt
+
+    panel, document = make_panel(qtbot)
+    decisions = panel.decisions
+    assert document.scenario.decisions is None
+    decisions.table.add_item()
+    (lever,) = document.scenario.decisions.levers
+    assert lever.lever == "capacity" and lever.add == (0, 2) and lever.step == 1
+    model = decisions.model
+    col = model.column_index
+    assert model.setData(model.index(0, col("range")), "0, 8")
+    assert document.scenario.decisions.levers[0].add == (0, 8)
+    assert not model.setData(model.index(0, col("step")), "0.5")  # whole steps for capacity
+    assert "whole number" in decisions.table.problem.label.text()
+    assert model.setData(model.index(0, col("lever")), "service_time")
+    lever = document.scenario.decisions.levers[0]
+    assert lever.multiply == (0.8, 1.2) and lever.step == 0.1
+    # policies on or off
+    first = decisions.policies.item(0).data(Qt.ItemDataRole.UserRole)
+    decisions.policies.item(0).setCheckState(Qt.CheckState.Checked)
+    assert document.scenario.decisions.policies == (first,)
+    # confidence in per cent
+    type_into(decisions.confidence, "90%")
+    assert document.scenario.decisions.confidence == pytest.approx(0.9)
+    before = document.scenario
+    type_into(decisions.confidence, "100")
+    assert document.scenario is before
+    assert decisions.confidence.property("invalid")
+    document.undo_stack.undo()
+    assert document.scenario.decisions.confidence == 0.95
+    # no policy and the default confidence: the block holds only the levers
+    decisions.policies.item(0).setCheckState(Qt.CheckState.Unchecked)
+    decisions.table.select_row(0)
+    decisions.table.remove_current()
+    assert document.scenario.decisions.levers == ()
+    decisions.policies.item(0).setCheckState(Qt.CheckState.Checked)
+    decisions.policies.item(0).setCheckState(Qt.CheckState.Unchecked)
+    assert document.scenario.decisions is None  # nothing left to decide
