@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from mission_desktop.gui.shared.palette import NEUTRAL, department_colours
+from mission_desktop.model.dates import date_phrase
 from mission_desktop.report.format import (  # noqa: F401 - the one formatter, re-exported
     MINUS,
     estimate_parts,
@@ -343,13 +344,14 @@ class KpiPanel(QScrollArea):
             line.setStyleSheet("color: #DDDDDD;")
             grid.addWidget(line, r, 0, 1, len(variant_ids) + 1)
             r += 1
-            name = _wrapping_label(html.escape(m.label), header_font)
+            label = m.label + self._date_of(m.key)  # "Backlog at end on 31 Mar 2028"
+            name = _wrapping_label(html.escape(label), header_font)
             grid.addWidget(name, r, 0, Qt.AlignmentFlag.AlignTop)
             for col, vid in enumerate(variant_ids, start=1):
                 est = (variants[vid].get("services") or {}).get(sid, {}).get(m.key)
                 value, interval = estimate_parts(est, m.kind, time_unit, m.key)
                 parts = [f"<b>{html.escape(value)}</b>"]
-                spoken = f"{sname}, {m.label}, {names.get(vid, vid)}: {value}"
+                spoken = f"{sname}, {label}, {names.get(vid, vid)}: {value}"
                 if interval:
                     parts.append(
                         f"<span style='font-size:{small}pt; color:{UNCLEAR_COLOUR}'>"
@@ -376,6 +378,13 @@ class KpiPanel(QScrollArea):
                 grid.addWidget(cell, r, col, Qt.AlignmentFlag.AlignTop)
             r += 1
         return box
+
+    def _date_of(self, metric: str) -> str:
+        """`` on 31 Mar 2028`` for the backlog at the end, where the scenario has dates."""
+        if metric != "backlog_at_end" or self._scenario is None:
+            return ""
+        horizon = ((self._results or {}).get("run") or {}).get("horizon")
+        return date_phrase(self._scenario, self._scenario.run.horizon if horizon is None else horizon)
 
     def cell_text(self, service_id: str, metric: str, variant_id: str) -> str:
         """Plain text of one cell (tests, copying)."""

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mission_desktop.gui.shared.date_axis import use_dates
 from mission_desktop.gui.shared.palette import VARIANT_COLOURS
 from mission_desktop.report.format import plural_unit
 from mission_desktop.report.summary import baseline_id
@@ -301,6 +302,7 @@ class LivePlots(QWidget):
             plot.setMenuEnabled(False)
             plot.setMouseEnabled(x=False, y=False)
             plot.hideButtons()
+            use_dates(plot, self._scenario)  # dates on the time axis where it has them
             for axis_name in ("left", "bottom"):
                 axis = plot.getAxis(axis_name)
                 axis.setStyle(tickFont=tick_font, tickTextOffset=4)
