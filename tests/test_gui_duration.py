@@ -117,6 +117,19 @@ def test_duration_edit_bad_text_gives_a_message_and_keeps_the_value(qtbot):
     assert edit.value() == 364 and not edit.property("invalid")
 
 
+def test_a_date_field_shows_its_date_and_takes_a_date(qtbot):
+    edit = DurationEdit("Observed from", dates=True)
+    qtbot.addWidget(edit)
+    edit.set_time_unit("day", dt.date(2027, 4, 1))  # no value yet: the unit alone
+    assert edit.suffix() == "days"
+    edit.set_value(90)
+    assert edit.suffix() == "days · 30 Jun 2027"
+    with qtbot.waitSignal(edit.value_changed) as blocker:
+        type_into(edit, "2027-04-15")
+    assert blocker.args == [14]
+    assert "or a date" in edit.toolTip()
+
+
 # --------------------------------------------------------------------------- in the panels
 def test_warm_up_typed_in_minutes_is_stored_exactly_and_saved_so(qtbot):
     panel, document = make_panel(qtbot, example_scenario())

@@ -155,10 +155,10 @@ class DurationEdit(QLineEdit):
 
     def suffix(self) -> str:
         unit = plural_unit(self._unit)
-        note = date_note(self._value, self._unit, self._start) if self._dates else ""
-        if note and self._value is not None:
-            return f"{unit} · {note}"
-        return unit
+        if not self._dates or self._value is None:
+            return unit
+        note = date_note(self._value, self._unit, self._start)
+        return f"{unit} · {note}" if note else unit
 
     # ----------------------------------------------------------------- internals
     def _retip(self) -> None:

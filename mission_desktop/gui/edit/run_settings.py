@@ -101,7 +101,7 @@ class RunSettingsPanel(QWidget):
             "(2027-04-01 or 1 Apr 2027); leave blank for no start date",
         )
         self.start_date.editingFinished.connect(self._on_start_date)
-        row("Start &date:", self.start_date, "run.start_date")
+        row("St&art date:", self.start_date, "run.start_date")
 
         self.replications = QSpinBox(self)
         self.replications.setRange(0, 10_000)
