@@ -85,7 +85,7 @@ def test_initial_people_table_and_their_waited_distribution(qtbot):
     item = document.scenario.service("hospital").initial[0]
     assert (item.waiting, item.in_service) == (120, 3)
     assert item.waited.dist == "fixed" and item.waited.value == 42
-    assert model.index(0, model.column_index("waited")).data() == "fixed value 42"
+    assert model.index(0, model.column_index("waited")).data() == "42 days"
     # a distribution for the selected group
     initial.table.select_row(0)
     waited = initial.waited

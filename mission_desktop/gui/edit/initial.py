@@ -27,6 +27,7 @@ from mission_desktop.gui.edit.document import (
     describe_distribution,
     fmt_number,
     parse_number,
+    plural_unit,
     value_problem,
 )
 from mission_desktop.gui.edit.duration import DurationEdit, exact, parse_time
@@ -36,9 +37,13 @@ from mission_desktop.model.twin import OBSERVED_FIGURES
 # --------------------------------------------------------------------------- initial people
 
 
-def waited_text(item: dict[str, Any]) -> str:
-    """``fixed 30`` for the cell (any distribution described the same way as elsewhere)."""
-    return describe_distribution(item.get("waited") or {"dist": "fixed", "value": 0})
+def waited_text(item: dict[str, Any], time_unit: str = "day") -> str:
+    """``42 days`` for a fixed wait (with its unit); any other distribution described as
+    elsewhere (``uniform low 0, high 42``), in the model's unit."""
+    waited = item.get("waited") or {"dist": "fixed", "value": 0}
+    if waited.get("dist") == "fixed" and len(waited) == 2:
+        return f"{exact(waited['value'])} {plural_unit(time_unit)}"
+    return f"{describe_distribution(waited)} ({plural_unit(time_unit)})"
 
 
 def initial_columns(document: ScenarioDocument) -> list[Column]:
@@ -81,13 +86,13 @@ def initial_columns(document: ScenarioDocument) -> list[Column]:
         Column(
             "waited",
             "Already waited",
-            waited_text,
+            lambda i: waited_text(i, unit()),
             store_waited,
             "How long each has already waited: type a duration in any unit (fixed for all), "
             "or choose a distribution below",
             edit_value=lambda i: exact((i.get("waited") or {}).get("value", 0))
             if (i.get("waited") or {"dist": "fixed"}).get("dist") == "fixed"
-            else waited_text(i),
+            else waited_text(i, unit()),
         ),
         Column(
             "in_service",
