@@ -113,7 +113,7 @@ def headers(model) -> list[str]:
 
 
 def test_columns_and_fields_say_their_units(panel):
-    assert {"Starts (day number)", "One-off cost (£)", "Running cost (£ per day)"} <= set(
+    assert {"Start (day number or date)", "One-off cost (£)", "Running cost (£ per day)"} <= set(
         headers(panel.policies.model)
     )
     assert "Arrivals per day" in headers(panel.cohorts.model)

@@ -159,13 +159,13 @@ def test_service_time_distribution_edit_and_inline_problem(panel, document):
     services.table.select_row(1)  # hospital: lognormal mean 6 sd 4
     editor = services.service_time
     assert editor.kind.currentText() == "lognormal"
-    assert editor.spins["mean"].value() == 6
-    editor.spins["mean"].setValue(8)
-    editor.spins["mean"].editingFinished.emit()
+    assert editor.fields["mean"].value() == 6
+    editor.fields["mean"].setText("8")
+    editor.fields["mean"].editingFinished.emit()
     assert document.scenario.service("hospital").service_time.mean == 8
     # an invalid mean (0) is refused, shown at the field
-    editor.spins["mean"].setValue(0)
-    editor.spins["mean"].editingFinished.emit()
+    editor.fields["mean"].setText("0")
+    editor.fields["mean"].editingFinished.emit()
     assert document.scenario.service("hospital").service_time.mean == 8
     assert editor.property("invalid")
     label_texts = [
@@ -292,7 +292,7 @@ def test_run_settings_and_the_window_rule(panel, document):
     rs.replications.setValue(3)
     rs.replications.editingFinished.emit()
     assert document.scenario.run.replications == 3
-    rs.horizon.setValue(10)  # below the warm-up of 30
+    rs.horizon.setText("10")  # below the warm-up of 30
     rs.horizon.editingFinished.emit()
     assert document.scenario.run.horizon == 365
     assert rs.horizon.property("invalid")
@@ -330,8 +330,8 @@ def test_distribution_editor_plot_marks_the_mean(qtbot):
     assert editor.mean_line.value() == pytest.approx(3)
     assert "hours" in editor.summary.text()
     with qtbot.waitSignal(editor.distribution_changed) as blocker:
-        editor.spins["sd"].setValue(2)
-        editor.spins["sd"].editingFinished.emit()
+        editor.fields["sd"].setText("2")
+        editor.fields["sd"].editingFinished.emit()
     assert blocker.args[0] == {"dist": "gamma", "mean": 3, "sd": 2}
 
 
@@ -361,15 +361,15 @@ def test_tabbing_through_a_rounded_field_changes_nothing(panel, document):
     services = panel.services
     services.table.select_row(1)
     doc_before = document.scenario
-    # 1/24 shows as 0.042 in a 3-decimal box; leaving the box must keep 1/24
+    # 1 h is 1/24 of a day, shown at full precision; leaving the box must keep 1/24
     services.has_target.setChecked(True)
-    services.target_wait.setValue(1 / 24)
+    services.target_wait.setText("1 h")
     services.target_wait.editingFinished.emit()
     wait = document.scenario.service("hospital").target.wait
     services.target_wait.editingFinished.emit()  # focus passes through again
     assert document.scenario.service("hospital").target.wait == wait
     count = document.undo_stack.count()
-    services.service_time.spins["sd"].editingFinished.emit()
+    services.service_time.fields["sd"].editingFinished.emit()
     services.cost_server.editingFinished.emit()
     panel.run_settings.horizon.editingFinished.emit()
     assert document.undo_stack.count() == count
@@ -399,7 +399,7 @@ def test_capacity_schedule_editor_edit_undo_redo(panel, document):
     document.undo_stack.redo()
     assert _schedule(document, "hospital") == (7, ((0, 40), (5, 25)))
     # the period
-    editor.period.setValue(14)
+    editor.period.setText("14")
     editor.period.editingFinished.emit()
     assert _schedule(document, "hospital")[0] == 14
     assert "14 days" in editor.summary.text()
@@ -421,7 +421,7 @@ def test_capacity_schedule_is_validated_like_a_file(panel, document):
     assert editor.table.accessibleDescription().startswith("Problem:")
     assert not problem.icon.pixmap().isNull()  # an icon and words, not colour alone
     editor.table.item(1, 0).setText("lots")
-    assert "must be a number" in problem.label.text()
+    assert "is not a duration" in problem.label.text()
     assert document.scenario is before
     editor.table.item(1, 0).setText("4")  # a good value clears the problem
     assert not problem.isVisible()
@@ -485,7 +485,7 @@ def test_arrival_profile_editor_edit_undo_redo(panel, document):
     assert cohorts.profile.multipliers.text() == "1.2, 1, 1, 1, 1, 0.6, 0.5"
     document.undo_stack.redo()
     assert _profile(document, "older_frail")[1][0] == 2
-    editor.period.setValue(14)
+    editor.period.setText("14")
     editor.period.editingFinished.emit()
     assert _profile(document, "older_frail")[0] == 14
 

@@ -202,11 +202,13 @@ def test_tiles_keep_their_height_and_the_page_ends_at_the_last(qtbot, services, 
     with qtbot.waitSignal(panel.results_shown, timeout=10_000):
         panel.show_results(results, progressive=True)
     assert len(_tiles(panel)) == services  # every tile there when results_shown comes
-    qtbot.wait(20)
     page = panel.widget()
     tiles = _tiles(panel)
-    for tile in tiles:  # natural height: never stretched
-        assert tile.height() == tile.heightForWidth(tile.width())
+
+    def natural() -> bool:  # natural height: never stretched (once the layout has run)
+        return all(tile.height() == tile.heightForWidth(tile.width()) for tile in tiles)
+
+    qtbot.waitUntil(natural, timeout=30_000)  # a liveness guard, not a timing assertion
     layout = page.layout()
     margins = layout.contentsMargins()
     bottom = max(t.geometry().bottom() for t in tiles) + 1 + margins.bottom()

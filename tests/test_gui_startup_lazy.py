@@ -200,13 +200,15 @@ def test_the_editor_builds_its_panels_when_first_shown_or_used(qtbot):
     document.reset(make_scenario(services=3))  # a scenario opened meanwhile
     assert editor.count() == 0
     assert isinstance(editor.services, ServicesPanel)  # first use builds every panel
-    assert editor.count() == 5 and editor.widget(0) is editor.services
+    from mission_desktop.gui.edit.panel import PANELS
+
+    assert editor.count() == len(PANELS) and editor.widget(0) is editor.services
     assert editor.services.model.rowCount() == 3  # showing the scenario as it is now
     shown = EditorPanel(ScenarioDocument(make_scenario(services=2)))
     qtbot.addWidget(shown)
     shown.show()
     qtbot.waitExposed(shown)
-    assert shown.count() == 5
+    assert shown.count() == len(PANELS)
     assert [shown.tabText(i) for i in range(5)][0] == "Servi&ces"
 
 

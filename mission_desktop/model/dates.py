@@ -68,3 +68,67 @@ def scenario_time_label(scenario: Scenario, t: float) -> str:
     if when is None:
         return f"{scenario.time_unit} {t:g}"
     return date_label(when, with_time=scenario.time_unit in ("hour", "minute"))
+
+
+def parse_date(text: str) -> dt.date:
+    """A date typed by a person: ``2027-04-01`` or ``1 Apr 2027`` (month names in English,
+    in full or their first three letters). Raises ValueError with a message for the user."""
+    s = " ".join(str(text).replace(",", " ").split())
+    try:
+        if len(s) == 10 and s[4] == "-" and s[7] == "-":
+            return dt.date.fromisoformat(s)
+        parts = s.split(" ")
+        if len(parts) == 3 and parts[0].isdigit() and parts[2].isdigit():
+            month = MONTHS.index(parts[1][:3].title()) + 1
+            if len(parts[1]) > 3 and not _MONTH_NAMES[month - 1].startswith(parts[1].lower()):
+                raise ValueError
+            return dt.date(int(parts[2]), month, int(parts[0]))
+    except ValueError:
+        pass
+    raise ValueError(f"“{s or '(blank)'}” is not a date: write it as 2027-04-01 or 1 Apr 2027")
+
+
+_MONTH_NAMES = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+
+
+def time_with_date(scenario: Scenario, t: float) -> str:
+    """``day 90 (30 Jun 2027)`` where the scenario has a start date, else ``day 90``."""
+    text = f"{scenario.time_unit} {t:,.0f}"
+    try:
+        when = scenario_date(scenario, t)
+    except ValueError:
+        return text
+    if when is None:
+        return text
+    return f"{text} ({date_label(when, with_time=scenario.time_unit in ('hour', 'minute'))})"
+
+
+def date_phrase(scenario: Scenario, t: float, word: str = "on") -> str:
+    """`` on 31 Mar 2028`` (with a leading space) for time ``t``, or '' without a start date."""
+    try:
+        when = scenario_date(scenario, t)
+    except ValueError:
+        return ""
+    if when is None:
+        return ""
+    return f" {word} {date_label(when, with_time=scenario.time_unit in ('hour', 'minute'))}"
+
+
+def window_label(start_date: dt.date, time_unit: str, t0: float, t1: float) -> str:
+    """``from 1 Apr 2027 to 31 Mar 2028``: the dates of model times t0 and t1 ('' past the
+    calendar's end)."""
+    hours = time_unit in ("hour", "minute")
+    try:
+        a, b = (to_datetime(t, start_date, time_unit) for t in (t0, t1))
+    except ValueError:
+        return ""
+    return f"from {date_label(a, hours)} to {date_label(b, hours)}"
+
+
+def window_phrase(scenario: Scenario, t0: float, t1: float) -> str:
+    """:func:`window_label` for ``scenario``, or '' without a start date."""
+    start = scenario.run.start_date
+    return "" if start is None else window_label(start, scenario.time_unit, t0, t1)

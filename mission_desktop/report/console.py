@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..model.dates import window_phrase
 from .format import fmt_figure, money
 from .summary import verdict
 from .text import printable
@@ -152,10 +153,13 @@ def print_results(console: Console, scenario, results: dict[str, Any]) -> None:
     names = {v.id: v.name for v in scenario.effective_variants}
     policy_names = {p.id: p.name for p in scenario.policies}
     run = results["run"]
+    window = window_phrase(scenario, run["warm_up"], run["horizon"])
+    window = f": {window}" if window else ""
     console.print(
         _safe(
             f"{results['scenario']} — {run['replications']} replications, {unit}s "
-            f"{run['warm_up']:g} to {run['horizon']:g} (after warm-up), seed {run['seed']}."
+            f"{run['warm_up']:g} to {run['horizon']:g} (after warm-up{window}), "
+            f"seed {run['seed']}."
         )
     )
     console.print(

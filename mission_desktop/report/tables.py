@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ..model.dates import window_label
 from .format import (  # noqa: F401 - the figure formatters, re-exported where they were
     MINUS,
     NON_NEGATIVE,
@@ -59,6 +61,22 @@ CSV_COLUMNS = (
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _calendar(run: dict[str, Any], time_unit: str) -> list[tuple[str, Any]]:
+    """``start_date`` and the window in dates, where the run had a start date."""
+    start = run.get("start_date")
+    if not start:
+        return []
+    try:
+        window = window_label(
+            dt.date.fromisoformat(start), time_unit, run.get("warm_up") or 0, run["horizon"]
+        )
+    except (KeyError, TypeError, ValueError):
+        return [("start_date", start)]
+    if not window:
+        return [("start_date", start)]
+    return [("start_date", start), ("window", window)]
+
+
 def metadata(results: dict[str, Any]) -> list[tuple[str, Any]]:
     """The export's metadata block: scenario, revision, run settings, date and version."""
     run = results.get("run", {})
@@ -72,6 +90,7 @@ def metadata(results: dict[str, Any]) -> list[tuple[str, Any]]:
         ("horizon", run.get("horizon")),
         ("warm_up", run.get("warm_up")),
         ("time_unit", results.get("time_unit", "")),
+        *_calendar(run, results.get("time_unit", "day")),
         ("date", prov.get("started", "")),
         ("version", prov.get("engine", (results.get("engine") or {}).get("version", ""))),
         ("command", prov.get("command", "")),

@@ -225,6 +225,8 @@ def build_results(
             if v != "baseline":
                 results["comparisons"][v] = _summarise(by_variant[v], by_variant["baseline"])
     add_figures(results, scenario, by_variant)
+    if scenario.run.start_date is not None:  # display only: the dates of the tables
+        results["run"]["start_date"] = scenario.run.start_date.isoformat()
     results["provenance"] = begun
     results["names"] = names(scenario)
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -29,9 +31,11 @@ from mission_desktop.gui.edit.document import (
     fmt_number,
     parse_number,
     path_startswith,
+    plural_unit,
     rename_cohort,
     unique_id,
 )
+from mission_desktop.gui.edit.duration import DurationEdit, exact
 from mission_desktop.gui.edit.schedules import ArrivalProfileEditor, parse_profile
 from mission_desktop.gui.edit.services import _store_text
 from mission_desktop.gui.shared.access import a11y
@@ -43,6 +47,31 @@ def _store_priority(item: dict[str, Any], value: Any, path: str) -> None:
 
 def _store_rate(item: dict[str, Any], value: Any, path: str) -> None:
     item.setdefault("arrivals", {})["rate"] = parse_number(value, path)
+
+
+#: a first growth period per time unit: a year
+YEAR = {"minute": 525_600, "hour": 8760, "day": 365, "week": 52}
+
+
+def default_every(time_unit: str) -> float:
+    return YEAR.get(time_unit, 365)
+
+
+def growth_text(growth: dict[str, Any] | None, time_unit: str, long: bool = False) -> str:
+    """``×1.03 every 365 days`` (with ``long``, what that means over a year)."""
+    if not growth:
+        return ""
+    factor, every = float(growth["factor"]), float(growth["every"])
+    text = f"×{exact(factor)} every {exact(every)} {plural_unit(time_unit)}"
+    if long:
+        change = factor - 1
+        more = "more" if change >= 0 else "fewer"
+        text = (
+            f"The arrival rate is multiplied by {exact(factor)} every {exact(every)} "
+            f"{plural_unit(time_unit)} ({abs(change):.1%} {more} arrivals a period, "
+            "growing smoothly in between)."
+        )
+    return text
 
 
 def cohort_columns(document: ScenarioDocument) -> list[Column]:
@@ -70,6 +99,13 @@ def cohort_columns(document: ScenarioDocument) -> list[Column]:
             lambda c: fmt_number(c["arrivals"]["rate"]),
             _store_rate,
             f"Mean arrivals per time unit ({unit()})",
+        ),
+        Column(
+            "growth",
+            "Growth",
+            lambda c: growth_text((c.get("arrivals") or {}).get("growth"), unit()),
+            None,
+            "How demand grows: the rate is multiplied by the factor every period (edit below)",
         ),
         Column(
             "entry",
@@ -105,6 +141,9 @@ class CohortsPanel(ListDetailPanel):
         box.addWidget(self.profile)
         self.profile_problem = InlineProblem(self.detail)
         box.addWidget(self.profile_problem)
+
+        box.addWidget(QLabel("<b>Growth</b> — demand that grows year on year", self.detail))
+        self._build_growth(box)
 
         box.addWidget(
             QLabel("<b>Entry</b> — where people first arrive (shares sum to 1)", self.detail)
@@ -153,6 +192,99 @@ class CohortsPanel(ListDetailPanel):
 
         self.follow_selection(self.show_cohort)
 
+    def _build_growth(self, box: QVBoxLayout) -> None:
+        line = QHBoxLayout()
+        self.has_growth = QCheckBox("Demand &grows:", self.detail)
+        a11y(self.has_growth, "Demand grows", "Tick to let this cohort's arrival rate grow")
+        self.has_growth.toggled.connect(self._on_has_growth)
+        self.growth_factor = QLineEdit(self.detail)
+        self.growth_factor.setMaximumWidth(90)
+        a11y(
+            self.growth_factor,
+            "Growth factor",
+            "The arrival rate is multiplied by this every period (1.03 = 3% more)",
+        )
+        self.growth_factor.editingFinished.connect(self._on_growth)
+        self.growth_every = DurationEdit(
+            "Growth period", "How often the rate is multiplied by the factor", self.detail
+        )
+        self.growth_every.value_changed.connect(lambda _v: self._on_growth())
+        line.addWidget(self.has_growth)
+        line.addWidget(QLabel("×", self.detail))
+        line.addWidget(self.growth_factor)
+        line.addWidget(QLabel("every", self.detail))
+        line.addWidget(self.growth_every, 1)
+        box.addLayout(line)
+        self.growth_words = QLabel(self.detail)
+        self.growth_words.setWordWrap(True)
+        box.addWidget(self.growth_words)
+        self.growth_problem = InlineProblem(self.detail)
+        self.growth_every.problem_label = self.growth_problem
+        box.addWidget(self.growth_problem)
+
+    def _show_growth(self, growth: Any, time_unit: str) -> None:
+        on = growth is not None
+        self.has_growth.blockSignals(True)
+        self.has_growth.setChecked(on)
+        self.has_growth.blockSignals(False)
+        self.growth_factor.setText(exact(growth.factor) if on else "1.03")
+        self.growth_every.set_time_unit(time_unit)
+        self.growth_every.set_value(growth.every if on else default_every(time_unit))
+        self.growth_factor.setEnabled(on)
+        self.growth_every.setEnabled(on)
+        self.growth_words.setText(
+            growth_text({"factor": growth.factor, "every": growth.every}, time_unit, long=True)
+            if on
+            else "The arrival rate stays the same over the whole run."
+        )
+        mark_invalid(self.growth_factor, None)
+        self.growth_problem.clear()
+
+    def _on_has_growth(self, checked: bool) -> None:
+        self._on_growth(checked)
+
+    def _on_growth(self, on: bool | None = None) -> None:
+        row = self.row
+        if row < 0:
+            return
+        on = self.has_growth.isChecked() if on is None else on
+        path = f"cohorts[{row}].arrivals.growth"
+        text = self.growth_factor.text().strip()
+        try:
+            factor = float(text)
+        except ValueError:
+            factor = None
+        if on and factor is None:
+            message = f"Growth factor: “{text}” is not a number (e.g. 1.03 for 3% a period)"
+            mark_invalid(self.growth_factor, message)
+            self.growth_problem.show_message(message)
+            return
+        growth = {"factor": factor, "every": self.growth_every.value()} if on else None
+        old = self.model.item(row)["arrivals"].get("growth")
+        if growth == old:
+            return
+
+        def change(doc: dict[str, Any]) -> None:
+            arrivals = doc["cohorts"][row]["arrivals"]
+            if growth is None:
+                arrivals.pop("growth", None)
+            else:
+                arrivals["growth"] = growth
+
+        cid = self.document.scenario.cohorts[row].id
+        verb = "Set" if on else "Remove"
+        problems = self.document.edit(change, f"{verb} {cid} growth")
+        mine = [p for p in problems if path_startswith(p.path, path)]
+        if mine:
+            text = "; ".join(
+                (p.path[len(path) :].lstrip(".") + ": " if p.path != path else "") + p.message
+                for p in mine
+            )
+            mark_invalid(self.growth_factor, text)
+            self.growth_problem.show_message(text)
+        if len(mine) < len(problems):
+            self.banner.show_message(problem_text([p for p in problems if p not in mine]))
+
     def show_cohort(self, row: int) -> None:
         scenario = self.document.scenario
         if row < 0 or row >= len(scenario.cohorts):
@@ -170,6 +302,7 @@ class CohortsPanel(ListDetailPanel):
         )
         mark_invalid(self.profile.multipliers, None)
         self.profile_problem.clear()
+        self._show_growth(cohort.arrivals.growth, scenario.time_unit)
         show_list(self.entry_model, f"cohorts[{row}].entry")
         current = self.override_service.currentData()
         self.override_service.blockSignals(True)

@@ -10,7 +10,9 @@ from mission_desktop.gui.edit.document import ScenarioDocument
 from mission_desktop.lazy import lazy_exports
 
 if TYPE_CHECKING:  # imported when the panels are built (see EditorPanel)
+    from mission_desktop.gui.edit.assumptions import AssumptionsPanel
     from mission_desktop.gui.edit.cohorts import CohortsPanel
+    from mission_desktop.gui.edit.decisions import DecisionsPanel
     from mission_desktop.gui.edit.distribution import DistributionEditor
     from mission_desktop.gui.edit.policies import PoliciesPanel
     from mission_desktop.gui.edit.run_settings import RunSettingsPanel
@@ -18,7 +20,9 @@ if TYPE_CHECKING:  # imported when the panels are built (see EditorPanel)
     from mission_desktop.gui.edit.variants import VariantsPanel
 
 __all__ = [
+    "AssumptionsPanel",
     "CohortsPanel",
+    "DecisionsPanel",
     "DistributionEditor",
     "EditorPanel",
     "PoliciesPanel",
@@ -31,7 +35,9 @@ __all__ = [
 __getattr__, __dir__ = lazy_exports(
     globals(),
     {
+        "AssumptionsPanel": "assumptions",
         "CohortsPanel": "cohorts",
+        "DecisionsPanel": "decisions",
         "DistributionEditor": "distribution",
         "PoliciesPanel": "policies",
         "RunSettingsPanel": "run_settings",
@@ -47,6 +53,8 @@ PANELS = (
     ("policies", "&Policies", "PoliciesPanel"),
     ("variants", "Varia&nts", "VariantsPanel"),
     ("run_settings", "Scenario && r&un settings", "RunSettingsPanel"),
+    ("assumptions", "Assumpt&ions", "AssumptionsPanel"),
+    ("decisions", "Decisio&ns", "DecisionsPanel"),
 )
 
 
@@ -58,7 +66,8 @@ def _panel(name: str) -> property:
 
 
 class EditorPanel(QTabWidget):
-    """All editor panels as tabs: Services, Cohorts, Policies, Variants, Run settings.
+    """All editor panels as tabs: Services, Cohorts, Policies, Variants, Run settings,
+    Assumptions, Decisions.
 
     The panels are built when the editor is first shown or a panel is first used (the Edit
     tab is hidden at start); each shows the document's scenario as it is then."""
@@ -68,13 +77,18 @@ class EditorPanel(QTabWidget):
     policies = _panel("policies")
     variants = _panel("variants")
     run_settings = _panel("run_settings")
+    assumptions = _panel("assumptions")
+    decisions = _panel("decisions")
 
     def __init__(self, document: ScenarioDocument, parent: QWidget | None = None):
         super().__init__(parent)
         self.document = document
         self._panels: dict[str, QWidget] = {}
         self.setAccessibleName("Scenario editor")
-        self.setToolTip("Edit the scenario: services, cohorts, policies, variants, run settings")
+        self.setToolTip(
+            "Edit the scenario: services, cohorts, policies, variants, run settings, "
+            "assumptions and decisions"
+        )
 
     def built_panels(self) -> dict[str, QWidget]:
         """The panels by attribute name, built now if they were not yet."""

@@ -18,6 +18,7 @@ from mission_desktop.gui.edit.document import (
     unique_id,
     value_problem,
 )
+from mission_desktop.gui.edit.duration import date_note, exact, store_duration
 from mission_desktop.gui.edit.services import _store_text
 from mission_desktop.model.scenario import LEVERS
 
@@ -36,6 +37,15 @@ def _store_number(key: str):
     return store
 
 
+def start_text(policy: dict[str, Any], document: ScenarioDocument) -> str:
+    """``day 90 · from 30 Jun 2027`` (the date where the scenario has a start date)."""
+    scenario = document.scenario
+    start = float(policy.get("start", 0))
+    text = f"{scenario.time_unit} {exact(start)}"
+    note = date_note(start, scenario.time_unit, scenario.run.start_date)
+    return f"{text} · from {note}" if note else text
+
+
 def policy_columns(document: ScenarioDocument) -> list[Column]:
     return [
         Column(
@@ -49,10 +59,12 @@ def policy_columns(document: ScenarioDocument) -> list[Column]:
         Column("name", "Name", lambda p: p["name"], _store_text("name"), "Name of the policy"),
         Column(
             "start",
-            "Starts ({unit} number)",
-            lambda p: fmt_number(p.get("start", 0)),
-            _store_number("start"),
-            "When the policy takes effect: the number of time units from the start of the run",
+            "Start ({unit} number or date)",
+            lambda p: start_text(p, document),
+            store_duration("start", document, dates=True, default=0),
+            "When the policy takes effect: a time from the start in any unit (90, 3 weeks) "
+            "or, where the scenario has a start date, a date (2027-04-01)",
+            edit_value=lambda p: exact(p.get("start", 0)),
         ),
         Column(
             "cost.one_off",

@@ -6,7 +6,6 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDoubleSpinBox,
     QFormLayout,
     QLineEdit,
     QPlainTextEdit,
@@ -15,10 +14,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mission_desktop.gui.edit.common import FieldProblems, InlineProblem, spin_value
-from mission_desktop.gui.edit.document import ScenarioDocument, plural_unit
+from mission_desktop.gui.edit.common import FieldProblems, InlineProblem
+from mission_desktop.gui.edit.document import ScenarioDocument
+from mission_desktop.gui.edit.duration import DurationEdit
 from mission_desktop.gui.shared.access import a11y
 from mission_desktop.gui.shared.markdown_view import MarkdownView
+from mission_desktop.model import Problem
+from mission_desktop.model.dates import date_label, parse_date
 from mission_desktop.model.scenario import TIME_UNITS
 
 MAX_SEED = 2**31 - 1
@@ -54,6 +56,8 @@ class RunSettingsPanel(QWidget):
             form.addRow(label, widget)
             form.addRow("", problem)
             self.problems.add(path, widget, problem, also)
+            if isinstance(widget, DurationEdit):
+                widget.problem_label = problem
 
         self.name = QLineEdit(self)
         a11y(self.name, "Scenario name", "The scenario's name, shown in the library and the title")
@@ -88,6 +92,17 @@ class RunSettingsPanel(QWidget):
         self.warm_up = self._double("Warm-up", "Time excluded from statistics at the start")
         row("&Warm-up:", self.warm_up, "run.warm_up")
 
+        self.start_date = QLineEdit(self)
+        self.start_date.setPlaceholderText("no start date (e.g. 2027-04-01 or 1 Apr 2027)")
+        a11y(
+            self.start_date,
+            "Start date",
+            "The calendar date of time 0, shown as dates on screen and in tables "
+            "(2027-04-01 or 1 Apr 2027); leave blank for no start date",
+        )
+        self.start_date.editingFinished.connect(self._on_start_date)
+        row("St&art date:", self.start_date, "run.start_date")
+
         self.replications = QSpinBox(self)
         self.replications.setRange(0, 10_000)
         self.replications.setKeyboardTracking(False)
@@ -111,32 +126,30 @@ class RunSettingsPanel(QWidget):
         document.scenario_changed.connect(lambda _s: self.refresh())
         self.refresh()
 
-    def _double(self, name: str, tip: str) -> QDoubleSpinBox:
-        spin = QDoubleSpinBox(self)
-        spin.setRange(0, 1e9)
-        spin.setDecimals(2)
-        spin.setKeyboardTracking(False)
-        a11y(spin, name, tip)
+    def _double(self, name: str, tip: str) -> DurationEdit:
+        edit = DurationEdit(name, tip, self)
         key = "horizon" if name == "Horizon" else "warm_up"
-        spin.editingFinished.connect(
-            lambda: self._set_run(key, spin_value(spin, getattr(self.document.scenario.run, key)))
-        )
-        return spin
+        edit.value_changed.connect(lambda value: self._set_run(key, value))
+        return edit
 
     def refresh(self) -> None:
         s = self.document.scenario
-        unit = f" {plural_unit(s.time_unit)}"
+        for edit, value in ((self.horizon, s.run.horizon), (self.warm_up, s.run.warm_up)):
+            edit.set_time_unit(s.time_unit)
+            edit.set_value(value)
         for widget, value in (
-            (self.horizon, s.run.horizon),
-            (self.warm_up, s.run.warm_up),
             (self.replications, s.run.replications),
             (self.seed, min(s.run.seed, MAX_SEED)),
         ):
             widget.blockSignals(True)
             widget.setValue(value)
             widget.blockSignals(False)
-        self.horizon.setSuffix(unit)
-        self.warm_up.setSuffix(unit)
+        start = s.run.start_date
+        self.start_date.setText("" if start is None else start.isoformat())
+        self.start_date.setToolTip(
+            self.start_date.accessibleDescription()
+            + ("" if start is None else f"\nTime 0 is {date_label(start)}")
+        )
         self.seed.setEnabled(s.run.seed <= MAX_SEED)
         if self.name.text() != s.name:
             self.name.setText(s.name)
@@ -166,6 +179,25 @@ class RunSettingsPanel(QWidget):
             doc["run"][key] = value
 
         self._apply(change, f"Set {key.replace('_', ' ')}")
+
+    def _on_start_date(self) -> None:
+        text = self.start_date.text().strip()
+        old = self.document.scenario.run.start_date
+        if text == ("" if old is None else old.isoformat()):
+            return
+        try:
+            value = None if not text else parse_date(text).isoformat()
+        except ValueError as e:
+            self.problems.show([Problem("run.start_date", str(e))])
+            return
+
+        def change(doc: dict[str, Any]) -> None:
+            if value is None:
+                doc["run"].pop("start_date", None)
+            else:
+                doc["run"]["start_date"] = value
+
+        self._apply(change, "Remove start date" if value is None else "Set start date")
 
     def _on_description(self) -> None:
         text = self.description.toPlainText()

@@ -17,7 +17,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -30,8 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mission_desktop.gui.edit.common import spin_value
 from mission_desktop.gui.edit.document import fmt_number, parse_number, plural_unit, value_problem
+from mission_desktop.gui.edit.duration import DurationEdit, exact, parse_time
 from mission_desktop.gui.shared.access import a11y
 
 #: A sensible first cycle per time unit: (period, number of profile multipliers).
@@ -51,15 +50,22 @@ def default_cycle(time_unit: str) -> tuple[float, int]:
 # --------------------------------------------------------------------------- parsing
 
 
-def parse_schedule(raw: dict[str, Any] | None, path: str) -> dict[str, Any] | None:
-    """The scenario's ``capacity_schedule`` dict from the editor's typed values."""
+def parse_schedule(
+    raw: dict[str, Any] | None, path: str, time_unit: str = "day"
+) -> dict[str, Any] | None:
+    """The scenario's ``capacity_schedule`` dict from the editor's typed values (offsets
+    are durations, typed in any unit)."""
     if raw is None:
         return None
     steps = []
     for i, (offset, capacity) in enumerate(raw.get("steps", [])):
+        try:
+            start = parse_time(offset, time_unit)
+        except ValueError as e:
+            raise value_problem(f"{path}.steps[{i}][0]", str(e)) from None
         steps.append(
             [
-                parse_number(offset, f"{path}.steps[{i}][0]"),
+                start,
                 parse_number(capacity, f"{path}.steps[{i}][1]", whole=True),
             ]
         )
@@ -137,12 +143,8 @@ class _CycleEditor(QWidget):
 
         self.form = QFormLayout()
         label, name, tip = period
-        self.period = QDoubleSpinBox(self)
-        self.period.setRange(0, 1e9)
-        self.period.setDecimals(3)
-        self.period.setKeyboardTracking(False)
-        a11y(self.period, name, tip)
-        self.period.editingFinished.connect(self._on_period)
+        self.period = DurationEdit(name, tip, self)
+        self.period.value_changed.connect(lambda _v: self._on_period())
         self.form.addRow(label, self.period)
         layout.addLayout(self.form)
 
@@ -168,8 +170,8 @@ class _CycleEditor(QWidget):
 
     # ----------------------------------------------------------------- shared
     def _period_value(self) -> Any:
-        """The period as shown (see :func:`spin_value`)."""
-        return spin_value(self.period, (self._cycle or {}).get("period"))
+        """The period as shown or typed (model time, at full precision)."""
+        return self.period.value()
 
     def _show_cycle(self) -> tuple[bool, str]:
         """Show whether the cycle is on and its period; return that and the plural unit."""
@@ -178,10 +180,8 @@ class _CycleEditor(QWidget):
         self.enabled.blockSignals(True)
         self.enabled.setChecked(on)
         self.enabled.blockSignals(False)
-        self.period.setSuffix(f" {unit}")
-        self.period.blockSignals(True)
-        self.period.setValue(float(self._cycle["period"]) if on else default_cycle(self._unit)[0])
-        self.period.blockSignals(False)
+        self.period.set_time_unit(self._unit)
+        self.period.set_value(float(self._cycle["period"]) if on else default_cycle(self._unit)[0])
         return on, unit
 
     def _on_enabled(self, checked: bool) -> None:
@@ -303,7 +303,7 @@ class CapacityScheduleEditor(_CycleEditor):
             new_offset, capacity = 0.0, str(self._capacity or 1)
         self.table.blockSignals(True)
         self.table.insertRow(row + 1)
-        self._set_row(row + 1, round(new_offset, 3), capacity)
+        self._set_row(row + 1, new_offset, capacity)
         self.table.blockSignals(False)
         self.table.setCurrentCell(row + 1, 0)
         self._emit()
@@ -320,7 +320,8 @@ class CapacityScheduleEditor(_CycleEditor):
     # ----------------------------------------------------------------- internals
     def _set_row(self, row: int, offset: Any, capacity: Any) -> None:
         for col, value in ((0, offset), (1, capacity)):
-            item = QTableWidgetItem(fmt_number(value) if not isinstance(value, str) else value)
+            shown = (exact if col == 0 else fmt_number)(value)
+            item = QTableWidgetItem(value if isinstance(value, str) else shown)
             item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.table.setItem(row, col, item)
 

@@ -34,11 +34,12 @@ from mission_desktop.gui.edit.document import (
     fmt_number,
     format_wait,
     parse_number,
-    plural_unit,
     rename_service,
     unique_id,
     value_problem,
 )
+from mission_desktop.gui.edit.duration import DurationEdit
+from mission_desktop.gui.edit.initial import InitialEditor, ObservedEditor
 from mission_desktop.gui.edit.schedules import CapacityScheduleEditor, parse_schedule
 from mission_desktop.gui.shared.access import a11y
 
@@ -213,7 +214,13 @@ class ServicesPanel(ListDetailPanel):
         )
         self.has_target.toggled.connect(self._on_target)
         form2.addRow(self.has_target)
-        self.target_wait = self._spin("Target: wait at most", form2, "target.wait", 1e9)
+        self.target_wait = DurationEdit("Target: wait at most", parent=self.detail)
+        self.target_wait.value_changed.connect(lambda v: self._on_target_wait(v))
+        wait_problem = InlineProblem(self.detail)
+        self.target_wait.problem_label = wait_problem
+        form2.addRow("Target: wait at most:", self.target_wait)
+        form2.addRow("", wait_problem)
+        self.problems.add(self._path("target.wait"), self.target_wait, wait_problem)
         self.target_within = self._spin("Target: share of people (%)", form2, "target.within", 100)
 
         box.addWidget(
@@ -233,6 +240,24 @@ class ServicesPanel(ListDetailPanel):
         box.addWidget(self.routes)
         self.leaving = QLabel(self.detail)
         box.addWidget(self.leaving)
+        box.addWidget(
+            QLabel(
+                "<b>At the start</b> — people already waiting or in service at time 0 "
+                "(today's waiting list)",
+                self.detail,
+            )
+        )
+        self.initial = InitialEditor(self.document, self.detail)
+        box.addWidget(self.initial)
+        box.addWidget(
+            QLabel(
+                "<b>Observed</b> — what the real service showed over a period, to check the "
+                "twin against (every figure optional)",
+                self.detail,
+            )
+        )
+        self.observed = ObservedEditor(self.document, self.detail)
+        box.addWidget(self.observed)
         box.addStretch(1)
         self.detail_form = form
 
@@ -316,6 +341,7 @@ class ServicesPanel(ListDetailPanel):
             self.detail.setEnabled(False)
             self.detail.setTitle("Selected service: none")
             self.routes_model.set_list_path("")
+            self.initial.show_service(-1)
             return
         self.row = row
         self.detail.setEnabled(True)
@@ -336,7 +362,6 @@ class ServicesPanel(ListDetailPanel):
         for spin, value in (
             (self.cost_server, svc.cost.per_server_per_time),
             (self.cost_case, svc.cost.per_case),
-            (self.target_wait, svc.target.wait if svc.target else 0),
             (self.target_within, svc.target.within * 100 if svc.target else 95),
         ):
             spin.blockSignals(True)
@@ -346,7 +371,8 @@ class ServicesPanel(ListDetailPanel):
         if self.staff.value() * self.cases_each.value() != svc.capacity:
             self.staff.setValue(svc.capacity or 1)
             self.cases_each.setValue(1)
-        self.target_wait.setSuffix(f" {plural_unit(unit)}")
+        self.target_wait.set_time_unit(unit)
+        self.target_wait.set_value(svc.target.wait if svc.target else 1)
         self.cost_server.setSuffix(f" per server per {unit}")
         self.has_target.blockSignals(True)
         self.has_target.setChecked(svc.target is not None)
@@ -355,6 +381,8 @@ class ServicesPanel(ListDetailPanel):
         self.target_within.setEnabled(svc.target is not None)
         self.capacity_schedule.set_schedule(item.get("capacity_schedule"), unit, svc.capacity)
         show_list(self.routes_model, f"services[{row}].routes")
+        self.initial.show_service(row)
+        self.observed.show_service(row)
         leave = 1 - sum(r.p for r in svc.routes)
         self.leaving.setText(f"The rest leave the system: {max(leave, 0):.0%} of people.")
         self.problems.clear()
@@ -405,13 +433,22 @@ class ServicesPanel(ListDetailPanel):
 
         self._edit(change, f"Set {self._name()} {key.replace('_', ' ')}")
 
+    def _on_target_wait(self, value: float) -> None:
+        def change(item: dict[str, Any]) -> None:
+            if "target" in item:
+                item["target"]["wait"] = value
+
+        self._edit(change, f"Set {self._name()} target wait")
+
     def _on_schedule(self, raw: dict[str, Any] | None) -> None:
         row = self.row
         if row < 0:
             return
 
         def change(item: dict[str, Any]) -> None:
-            schedule = parse_schedule(raw, f"services[{row}].capacity_schedule")
+            schedule = parse_schedule(
+                raw, f"services[{row}].capacity_schedule", self.document.scenario.time_unit
+            )
             if schedule is None:
                 item.pop("capacity_schedule", None)
             else:

@@ -32,6 +32,7 @@ from mission_desktop.gui.map.drawing import COHORT_W, map_font
 from mission_desktop.gui.map.items import CohortNode, RouteEdge, ServiceNode, node_height
 from mission_desktop.gui.map.key import MapLegend
 from mission_desktop.gui.shared.palette import NEUTRAL, department_colours
+from mission_desktop.model.dates import time_with_date
 from mission_desktop.report.map_layout import (
     NODE_H,
     NODE_W,
@@ -443,9 +444,9 @@ class ServiceMapView(QGraphicsView):
                 name = self._scenario.variant(snapshot.variant_id).name
             except KeyError:
                 pass
-            unit = self._scenario.time_unit
+            when = time_with_date(self._scenario, snapshot.time)  # day 90 (30 Jun 2027)
             self._title.setText(
-                f"{name} — {unit} {snapshot.time:,.0f} of {snapshot.horizon:,.0f}"
+                f"{name} — {when} of {snapshot.horizon:,.0f}"
                 + (" (finished)" if snapshot.done else "")
             )
 

@@ -50,6 +50,7 @@ from mission_desktop.gui.run.plot_style import (  # noqa: F401 - baseline_id, pl
     variant_colour,
     variant_pen,
 )
+from mission_desktop.gui.shared.date_axis import use_dates
 from mission_desktop.gui.shared.text import plain_label, plain_tip
 from mission_desktop.sim.snapshots import Snapshot
 
@@ -271,6 +272,7 @@ class LivePlots(ResultsCurves, QWidget):
             plot.setMenuEnabled(False)
             plot.setMouseEnabled(x=False, y=False)
             plot.hideButtons()
+            use_dates(plot, self._scenario)  # dates on the time axis where it has them
             for axis_name in ("left", "bottom"):
                 axis = plot.getAxis(axis_name)
                 axis.setStyle(tickFont=tick_font, tickTextOffset=4)

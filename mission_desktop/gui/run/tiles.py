@@ -20,6 +20,7 @@ from mission_desktop.gui.run.kpi import (
     estimate_parts,
     judge_difference,
 )
+from mission_desktop.model.dates import date_phrase
 
 #: a figure is called uncertain when its 95% CI half-width is more than this share of
 #: |mean|: the interval then spans more than a factor of three (from half the figure to one
@@ -58,6 +59,13 @@ def wrapping_label(text: str = "", font: QFont | None = None) -> QLabel:
 
 class TileBuilder:
     """Builds the tiles of a :class:`KpiPanel` (see the module docstring)."""
+
+    def _date_of(self, metric: str) -> str:
+        """`` on 31 Mar 2028`` for the backlog at the end, where the scenario has dates."""
+        if metric != "backlog_at_end" or self._scenario is None:
+            return ""
+        horizon = ((self._results or {}).get("run") or {}).get("horizon")
+        return date_phrase(self._scenario, self._scenario.run.horizon if horizon is None else horizon)
 
     def _service_tile(
         self,
@@ -113,13 +121,14 @@ class TileBuilder:
             line.setStyleSheet("color: #DDDDDD;")
             grid.addWidget(line, r, 0, 1, len(variant_ids) + 1)
             r += 1
-            name = wrapping_label(html.escape(m.label), header_font)
+            label = m.label + self._date_of(m.key)  # "Backlog at end on 31 Mar 2028"
+            name = wrapping_label(html.escape(label), header_font)
             grid.addWidget(name, r, 0, Qt.AlignmentFlag.AlignTop)
             for col, vid in enumerate(variant_ids, start=1):
                 est = (variants[vid].get("services") or {}).get(sid, {}).get(m.key)
                 value, interval = estimate_parts(est, m.kind, time_unit, m.key)
                 parts = [f"<b>{html.escape(value)}</b>"]
-                spoken = f"{sname}, {m.label}, {names.get(vid, vid)}: {value}"
+                spoken = f"{sname}, {label}, {names.get(vid, vid)}: {value}"
                 if interval:
                     parts.append(
                         f"<span style='font-size:{small}pt; color:{UNCLEAR_COLOUR}'>"

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QComboBox,
+    QProxyStyle,
     QScrollBar,
     QWidget,
 )
@@ -43,15 +44,10 @@ def _scroll_area(widget: QWidget) -> QAbstractScrollArea | None:
 
 
 class WheelGuard(QObject):
-    """The application-wide filter (see the module docstring)."""
+    """The filter on each value control (see the module docstring)."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        kind = event.type()
-        if kind == QEvent.Type.Polish and is_guarded(watched):
-            # the wheel must not give these controls the focus either (Qt's WheelFocus)
-            if watched.focusPolicy() == Qt.FocusPolicy.WheelFocus:  # type: ignore[attr-defined]
-                watched.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # type: ignore[attr-defined]
-        elif kind == QEvent.Type.Wheel and is_guarded(watched):
+        if event.type() == QEvent.Type.Wheel:
             widget: QWidget = watched  # type: ignore[assignment]
             if not _has_focus(widget):
                 area = _scroll_area(widget)
@@ -65,8 +61,30 @@ class WheelGuard(QObject):
         return False
 
 
+class _GuardStyle(QProxyStyle):
+    """The application's own style, which also guards each value control as it is polished.
+
+    Only those controls' events pass through Python: an application-wide Python event filter
+    (every event of every object) was seen to deadlock the GUI thread against a worker
+    thread running Python."""
+
+    def __init__(self, guard: WheelGuard) -> None:
+        super().__init__()
+        self._guard = guard
+
+    def polish(self, target):  # noqa: D401 - Qt API (widget, application or palette)
+        result = super().polish(target)
+        if isinstance(target, QWidget) and is_guarded(target):
+            # the wheel must not give these controls the focus either (Qt's WheelFocus)
+            if target.focusPolicy() == Qt.FocusPolicy.WheelFocus:
+                target.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            target.installEventFilter(self._guard)  # once: Qt ignores a repeat
+        return result
+
+
 def install_wheel_guard(app: QCoreApplication | None = None) -> WheelGuard | None:
-    """Install the guard on ``app`` (default: the running application), once."""
+    """Install the guard on ``app`` (default: the running application), once: through the
+    application's style, every value control made from now on is guarded."""
     app = app or QCoreApplication.instance()
     if app is None:
         return None
@@ -74,5 +92,6 @@ def install_wheel_guard(app: QCoreApplication | None = None) -> WheelGuard | Non
     if guard is None:
         guard = WheelGuard(app)
         guard.setObjectName("wheel_guard")
-        app.installEventFilter(guard)
+        guard.style = _GuardStyle(guard)  # the application owns it from here
+        QApplication.setStyle(guard.style)
     return guard
