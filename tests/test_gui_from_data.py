@@ -160,7 +160,8 @@ def test_the_wizard_walks_from_the_log_to_a_scenario_in_the_library(qtbot, wizar
     assert "Rows left out (1" in fit.bad_label.text()
     page = wizard.services_page
     names = [page.service_list.item(i).text() for i in range(page.service_list.count())]
-    assert names == [HOSTILE, "Team"]
+    assert [n.split(" — ")[0] for n in names] == [HOSTILE, "Team"]  # plain text, as written
+    assert all(" — " in n and "(changed)" not in n for n in names)
     assert page.heading.text().startswith(HOSTILE)  # shown literally, as plain text
     ranking = cell_texts(page.ranking)
     assert {r[1].split()[0] for r in ranking} >= {"exponential", "gamma", "lognormal", "empirical"}
@@ -177,6 +178,12 @@ def test_the_wizard_walks_from_the_log_to_a_scenario_in_the_library(qtbot, wizar
     verdicts = [r[-1] for r in cell_texts(cal.table)]
     assert verdicts and set(verdicts) <= {INSIDE, OUTSIDE}
     assert "observed figures lie inside the simulated 95% range" in cal.summary.text()
+    outside = [r for r in cell_texts(cal.table) if r[-1] == OUTSIDE]
+    words = cal.outside_label.text()
+    if outside:  # each outside figure is named in words above the table
+        assert words.startswith("⚠ OUTSIDE") and all(r[0] in words for r in outside)
+    else:
+        assert words.startswith("✔ Every figure lies inside")
     for r in range(cal.table.rowCount()):  # an icon beside every verdict, not colour alone
         assert not cal.table.item(r, 5).icon().isNull()
     wizard.accept()
@@ -193,6 +200,7 @@ def test_override_changes_the_distribution_in_the_scenario(qtbot, wizard, window
     other = next(c for c in st.candidates if c.dist and c is not st.chosen and c.family == "normal")
     page.set_shape("team", "normal")
     assert page.shape_combo.currentText().startswith("normal")
+    assert page.service_list.currentItem().text() == "Team — normal (changed)"
     assert any("your choice" in r[1] for r in cell_texts(page.ranking))
     assert "You chose normal" in page.explanation.text()
     page.capacity_spin.setValue(7)

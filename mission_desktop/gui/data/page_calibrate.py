@@ -80,6 +80,17 @@ class CalibrationPage(QWizardPage):
         self.status = plain_label(QLabel("", self))
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
+        self.summary = plain_label(QLabel("", self))
+        self.summary.setWordWrap(True)
+        font = self.summary.font()
+        font.setBold(True)
+        self.summary.setFont(font)
+        a11y(self.summary, "Calibration summary")
+        layout.addWidget(self.summary)
+        self.outside_label = plain_label(QLabel("", self))
+        self.outside_label.setWordWrap(True)
+        a11y(self.outside_label, "Figures outside the simulated range")
+        layout.addWidget(self.outside_label)
         self.table = QTableWidget(self)
         self.table.setColumnCount(len(HEADERS))
         self.table.setHorizontalHeaderLabels(HEADERS)
@@ -88,11 +99,8 @@ class CalibrationPage(QWizardPage):
         self.table.horizontalHeader().setStretchLastSection(True)
         a11y(self.table, "Observed against simulated, per service and figure",
              "Each observed figure beside the simulated mean and its 95% range")
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         layout.addWidget(self.table, 1)
-        self.summary = plain_label(QLabel("", self))
-        self.summary.setWordWrap(True)
-        a11y(self.summary, "Calibration summary")
-        layout.addWidget(self.summary)
 
     def initializePage(self) -> None:  # noqa: N802
         self.start()
@@ -106,6 +114,7 @@ class CalibrationPage(QWizardPage):
         self.result = None
         self.table.setRowCount(0)
         self.summary.setText("")
+        self.outside_label.setText("")
         self.bar.setRange(0, 1)
         self.bar.setValue(0)
         self.status.setText(
@@ -183,5 +192,16 @@ class CalibrationPage(QWizardPage):
                         item.setFont(font)
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
-        self.summary.setText(result["summary"])
+        self.summary.setText(result["summary"].split(" Outside: ")[0])
+        outside = [cells for cells, inside in rows if inside is False]
+        self.outside_label.setText(
+            "⚠ OUTSIDE the simulated 95% range: " + "; ".join(
+                f"{c[0]} {c[1].lower()} (observed {c[2]}, simulated {c[4]})" for c in outside
+            ) + (". Check this service's" if len({c[0] for c in outside}) == 1 else
+                 ". Check these services'") + " capacity, service time and routes."
+            if outside else "✔ Every figure lies inside the simulated 95% range."
+        )
+        first = next((r for r, (_c, inside) in enumerate(rows) if inside is False), None)
+        if first is not None:
+            self.table.scrollToItem(self.table.item(first, 0))
         announce(self.summary)

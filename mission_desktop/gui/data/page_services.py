@@ -141,6 +141,7 @@ class ServicesPage(QWizardPage):
         form.addRow(cap_label, cap_row)
         lay.addLayout(form)
         split.setStretchFactor(1, 4)
+        split.setSizes([240, 960])
 
     # ----------------------------------------------------------------- filling
     def initializePage(self) -> None:  # noqa: N802
@@ -156,10 +157,18 @@ class ServicesPage(QWizardPage):
         self.service_list.blockSignals(True)
         self.service_list.clear()
         for f in fitted.result.services:
-            self.service_list.addItem(shown(f.name, 80))  # list items are plain text
+            self.service_list.addItem(self._list_text(f))  # list items are plain text
         self.service_list.blockSignals(False)
         self.service_list.setCurrentRow(0)
         self._show_row(0)
+
+    def _list_text(self, f) -> str:
+        """The service's name and its shape, "(changed)" when the user overrode the fit."""
+        st = f.service_time
+        if st is None or f.id not in self.choices:
+            return f"{shown(f.name, 60)} — not fitted"
+        chosen = st.candidates[self.choices[f.id]]
+        return f"{shown(f.name, 60)} — {chosen.family}" + ("" if chosen is st.chosen else " (changed)")
 
     def service_fit(self, service_id: str):
         return next(f for f in self.fitted.result.services if f.id == service_id)
@@ -172,7 +181,7 @@ class ServicesPage(QWizardPage):
         self._showing = None
         unit = self.fitted.result.log.time_unit
         c = f.counts
-        self.heading.setText(f"{shown(f.name, 80)}  [{f.id}]")
+        self.heading.setText(shown(f.name, 80) + (f"  [id {f.id}]" if f.id != f.name else ""))
         self.counts.setText(
             f"Visits: {c.get('completed', 0):,} completed, {c.get('abandoned', 0):,} gave up, "
             f"{c.get('turned_away', 0):,} turned away; at the end of the log "
@@ -221,7 +230,7 @@ class ServicesPage(QWizardPage):
             else:
                 rank += 1
                 cells = [str(rank), cand.family, _params(cand.dist), f"{cand.aic:,.1f}",
-                         f"{cand.ks:.3f}", f"{cand.p:.3f}"]
+                         f"{cand.ks:.3f}", "< 0.001" if cand.p < 0.001 else f"{cand.p:.3f}"]
             if cand is st.chosen:
                 cells[1] += "  ✔ fit's choice"
             if cand is chosen and cand is not st.chosen:
@@ -277,6 +286,7 @@ class ServicesPage(QWizardPage):
             return
         self.choices[self._showing] = int(self.shape_combo.currentData())
         f = self.service_fit(self._showing)
+        self.service_list.currentItem().setText(self._list_text(f))
         self._fill_ranking(f.service_time, self.choices[self._showing])
         self._draw(f, self.fitted.result.log.time_unit)
 
