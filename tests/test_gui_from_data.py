@@ -296,3 +296,64 @@ def test_a_log_that_cannot_be_fitted_is_said_in_words(qtbot, wizard, tmp_path):
     wait_job(qtbot, wizard.fit_page.job)
     assert "cannot be fitted" in wizard.fit_page.status.text()
     assert not wizard.fit_page.isComplete()
+
+
+def test_closing_the_window_stops_the_wizards_work(qtbot, wizard, window):
+    wizard.fit_function = held(wizard.fit_function)
+    wizard.log_page.choose_button.click()
+    wait_job(qtbot, wizard.log_page.preview_job)
+    wizard.next()
+    assert wizard.fit_page.job.is_running()
+    window.close_data_wizard()  # as closeEvent does: cancel, then wait for the thread
+    assert not wizard.fit_page.job._thread.isRunning()
+    wait_job(qtbot, wizard.fit_page.job)
+    assert wizard.fit_page.job.state == CANCELLED
+
+
+# --------------------------------------------------------------------------- the data side
+def test_fit_log_and_calibrate_stop_when_cancelled(log_file):
+    from mission_desktop.data import fit_log
+    from mission_desktop.data.calibrate import calibrate
+    from mission_desktop.data.fit import FitCancelled
+    from mission_desktop.sim import ExperimentCancelled
+
+    columns = dict(RENAMED)
+    with pytest.raises(FitCancelled):
+        fit_log(log_file, columns, "day", cancelled=lambda: True)
+    result = fit_log(log_file, columns, "day", cancelled=lambda: False)
+    try:
+        scenario = result.scenario
+    finally:
+        result.log.close()
+    with pytest.raises(ExperimentCancelled):
+        calibrate(scenario, workers=1, cancelled=lambda: True)
+    calls = []
+    comparison = calibrate(scenario, workers=1, cancelled=lambda: calls.append(1) and False)
+    assert comparison["inside"] + comparison["outside"] > 0 and calls  # it was asked
+
+
+def test_the_preview_reads_parquet_and_xlsx_too(tmp_path, log_file):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    from mission_desktop.gui.data.preview import read_preview
+
+    table = pacsv.read_csv(str(log_file), convert_options=pacsv.ConvertOptions(
+        column_types={c: pa.string() for c in RENAMED.values()}))
+    pq.write_table(table, str(tmp_path / "log.parquet"))
+    header, rows = read_preview(tmp_path / "log.parquet", 5)
+    assert header == list(RENAMED.values()) and len(rows) == 5
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    with log_file.open(encoding="utf-8", newline="") as fh:
+        for i, row in enumerate(csv.reader(fh)):
+            sheet.append(row)
+            if i > 30:
+                break
+    book.save(tmp_path / "log.xlsx")
+    header, rows = read_preview(tmp_path / "log.xlsx")
+    assert header == list(RENAMED.values()) and len(rows) == 20
+    assert rows[0][1] == HOSTILE
