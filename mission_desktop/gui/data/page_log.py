@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -227,7 +228,10 @@ class FitPage(QWizardPage):
         self.bad_table.setHorizontalHeaderLabels(["Row", "Why it was left out"])
         self.bad_table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.bad_table, 1)
+        self.report_label = plain_label(QLabel("The fit report (as `mission-desktop fit` prints it):", self))
+        layout.addWidget(self.report_label)
         self.report = QPlainTextEdit(self)
+        self.report.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.report.setReadOnly(True)
         self.report.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         a11y(self.report, "Fit report", "The whole fit report, as `mission-desktop fit` prints it")
@@ -246,6 +250,7 @@ class FitPage(QWizardPage):
         self.fitted = None
         self.bar.setValue(0)
         self.bad_table.setRowCount(0)
+        self.bad_table.show()
         self.report.clear()
         self.status.setText(f"Fitting {path.name}…")
         self.cancel_button.setEnabled(True)
@@ -308,6 +313,7 @@ class FitPage(QWizardPage):
             f"Rows left out ({log.bad_count:,}{f'; the first {len(log.bad_listed)} listed' if more else ''}"
             f", numbered as a spreadsheet shows them):"
         )
+        self.bad_table.setVisible(bool(log.bad_count))
         self.report.setPlainText(fitted.report)
         self.completeChanged.emit()
 
