@@ -133,6 +133,16 @@ def test_the_column_mapping_is_guessed_from_the_names():
 
 
 # --------------------------------------------------------------------------- walking through
+def test_a_column_named_as_a_field_cannot_be_unmapped(qtbot, wizard, tmp_path):
+    # the fit reads a column named "outcome" as the outcome: the page never offers otherwise
+    path = tmp_path / "plain.csv"
+    path.write_text("person,service,arrived,outcome\np,S,1,completed\n", encoding="utf-8")
+    wait_job(qtbot, wizard.log_page.load(path))
+    combo = wizard.log_page.combos["outcome"]
+    assert combo.findData(None) == -1 and combo.currentData() == "outcome"
+    assert wizard.log_page.combos["cohort"].currentData() is None  # no such column: offered
+
+
 def test_page_one_previews_the_log_and_matches_its_columns(qtbot, wizard, log_file):
     page = wizard.log_page
     assert not page.isComplete()  # nothing chosen yet

@@ -156,10 +156,11 @@ class LogPage(QWizardPage):
         self.completeChanged.emit()
 
     def _fill_combos(self) -> None:
-        for combo in self.combos.values():
+        for field, combo in self.combos.items():
             combo.blockSignals(True)
             combo.clear()
-            combo.addItem(NOT_IN_LOG, None)
+            if field not in self.header:  # a column named as the field is always read as it
+                combo.addItem(NOT_IN_LOG, None)
             for column in self.header:
                 combo.addItem(column, column)
             combo.blockSignals(False)
@@ -311,7 +312,8 @@ class FitPage(QWizardPage):
         self.bad_label.setText(
             "Rows left out: none." if not log.bad_count else
             f"Rows left out ({log.bad_count:,}{f'; the first {len(log.bad_listed)} listed' if more else ''}"
-            f", numbered as a spreadsheet shows them):"
+            + (", numbered as a spreadsheet shows them, the header being row 1):"
+               if log.row_word == "row" else ", records counted from 1):")
         )
         self.bad_table.setVisible(bool(log.bad_count))
         self.report.setPlainText(fitted.report)
