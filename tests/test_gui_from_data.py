@@ -90,8 +90,12 @@ def wizard(window, monkeypatch, qtbot, log_file, tmp_path):
     monkeypatch.setattr(window, "ask_log_path", lambda: log_file)
     wiz = window.from_data_dialog()
     yield wiz
-    wiz.stop(wait=True)
-    wiz.close()
+    import shiboken6
+
+    if shiboken6.isValid(wiz):  # a test may have replaced it (deleted later)
+        wiz.stop(wait=True)
+        wiz.close()
+    window.close_data_wizard()
 
 
 def wait_job(qtbot, job) -> None:
@@ -367,3 +371,12 @@ def test_the_preview_reads_parquet_and_xlsx_too(tmp_path, log_file):
     header, rows = read_preview(tmp_path / "log.xlsx")
     assert header == list(RENAMED.values()) and len(rows) == 20
     assert rows[0][1] == HOSTILE
+
+
+def test_the_menu_opens_one_wizard_at_a_time(qtbot, wizard, window):
+    window.from_data_action.trigger()
+    assert window.data_wizard is wizard  # the open one is raised, not a second made
+    wizard.reject()
+    window.from_data_action.trigger()
+    assert window.data_wizard is not wizard and window.data_wizard.isVisible()
+    window.data_wizard.reject()

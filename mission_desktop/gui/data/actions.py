@@ -35,6 +35,9 @@ class DataWizardMixin:
 
         wizard = self.data_wizard
         if wizard is None or not wizard.isVisible():
+            if wizard is not None:  # a finished one: its threads have ended (stop waits)
+                wizard.stop(wait=True)
+                wizard.deleteLater()
             wizard = FromDataWizard(self)
             self.data_wizard = wizard
             self.show_data_wizard(wizard)
