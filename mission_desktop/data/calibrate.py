@@ -54,7 +54,10 @@ def calibrate(
     *,
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> dict[str, Any]:
+    """``cancelled``: checked before each replication; raises
+    :class:`~mission_desktop.sim.experiment.ExperimentCancelled` when it turns true."""
     with_obs = [s for s in scenario.services if s.observed is not None]
     if not with_obs:
         raise CalibrationError(
@@ -85,7 +88,8 @@ def calibrate(
     inside = outside = 0
     for period, run in runs.items():
         reps = run_replications(
-            run, [(variant, r) for r in range(n)], workers=workers, progress=step
+            run, [(variant, r) for r in range(n)], workers=workers, progress=step,
+            cancel=cancelled,
         )
         done_before += n
         for s in periods[period]:

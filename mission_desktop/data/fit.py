@@ -55,15 +55,27 @@ def fit_log(
     columns: dict[str, str] | None = None,
     time_unit: str = "day",
     progress: Callable[[str, float], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> FitResult:
-    """Read, check and fit the log. Raises :class:`.logread.LogError` for an unusable log.
+    """Read, check and fit the log. Raises :class:`.logread.LogError` for an unusable log,
+    :class:`FitCancelled` when ``cancelled()`` turns true (checked between stages).
     The caller closes ``result.log``."""
     log = read_log(path, columns, time_unit, progress)
     try:
-        return _fit(log, progress)
+        _check_cancel(cancelled)
+        return _fit(log, progress, cancelled)
     except BaseException:
         log.close()
         raise
+
+
+class FitCancelled(Exception):
+    """The fit was cancelled (``fit_log(cancelled=...)``); nothing is returned."""
+
+
+def _check_cancel(cancelled: Callable[[], bool] | None) -> None:
+    if cancelled is not None and cancelled():
+        raise FitCancelled
 
 
 def _shares(counts: list[tuple[str, int]], total: int) -> list[tuple[str, float]]:
@@ -76,7 +88,7 @@ def _shares(counts: list[tuple[str, int]], total: int) -> list[tuple[str, float]
     return [(k, p) for k, p in shares if p > 0]
 
 
-def _fit(log: EventLog, progress) -> FitResult:
+def _fit(log: EventLog, progress, cancelled=None) -> FitResult:
     con, length, unit = log.con, log.length, log.time_unit
     if progress:
         progress("following journeys", 0.0)
@@ -102,6 +114,7 @@ def _fit(log: EventLog, progress) -> FitResult:
     fits: list[ServiceFit] = []
     doc_services = []
     for i, name in enumerate(services_in_log):
+        _check_cancel(cancelled)
         if progress:
             progress("fitting service times", i / len(services_in_log))
         n, values = derive.durations(con, name)
@@ -155,6 +168,7 @@ def _fit(log: EventLog, progress) -> FitResult:
         if figures is not None:
             service["observed"] = figures
         doc_services.append(service)
+    _check_cancel(cancelled)
     entries = derive.entry_counts(con)
     cohort_fits = []
     doc_cohorts = []

@@ -112,6 +112,7 @@ class MenusMixin:
             "Save the live plots as a picture",
         )
         self._build_report_actions()
+        self._build_data_actions()
         self.quit_action = self._action("&Quit", self.close, sk.Quit, "Close Mission Desktop")
         if self.quit_action.shortcut().isEmpty():
             self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -202,6 +203,7 @@ class MenusMixin:
             file_menu.addAction(a)
         file_menu.addSeparator()
         file_menu.addAction(self.import_action)
+        file_menu.addAction(self.from_data_action)
         file_menu.addAction(self.export_action)
         self.recent_menu = file_menu.addMenu("&Recent files")
         self.recent_menu.setToolTipsVisible(True)  # each file's full path
