@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mission_desktop.gui.decide.actions import DecideMixin
 from mission_desktop.gui.edit.document import ScenarioDocument
 from mission_desktop.gui.edit.panel import EditorPanel
 from mission_desktop.gui.edit.saving import SavingMixin
@@ -73,6 +74,7 @@ class MainWindow(
     ZoomMixin,
     PresentationMixin,
     ReportMixin,
+    DecideMixin,
     QMainWindow,
 ):
     """Mission Desktop's main window over one :class:`~mission_desktop.store.Library`."""
@@ -345,6 +347,7 @@ class MainWindow(
             return
         self.autosave_timer.stop()
         self.cancel_report(wait=True)  # its thread must not outlive the window
+        self.stop_decide(wait=True)
         # the simulation's child process must never outlive the window
         shutdown = getattr(self.run_view, "shutdown", None)
         if callable(shutdown):
