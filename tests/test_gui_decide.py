@@ -213,7 +213,7 @@ def test_cancel_stops_the_work_and_shows_nothing(qtbot, window, tmp_path):
 def test_cheapest_plan_is_added_as_a_policy_and_variant_in_one_undoable_edit(qtbot, window, tmp_path):
     open_doc(window, tmp_path, queue_doc(rate=1.0, cap=1, mean=1.5, horizon=300))
     dialog = window.open_decide("optimise")
-    assert "capacity of s" in dialog.decisions_label.text()
+    assert "capacity of Desk “A” (add 0 to 3, steps of 1)" in dialog.decisions_label.text()
     dialog.budget.setValue(150)
     with qtbot.waitSignal(dialog.finished_work, timeout=WAIT_MS):
         dialog.start()

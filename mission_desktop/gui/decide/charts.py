@@ -23,7 +23,7 @@ def plot_widget(parent: QWidget, title: str) -> pg.PlotWidget:
     plot = pg.PlotWidget(parent=parent, background="w")
     plot.setAccessibleName(title)
     plot.setTitle(title, color=INK, size="12pt")
-    plot.showGrid(x=True, y=True, alpha=0.25)
+    plot.showGrid(x=True, y=True, alpha=0.15)
     plot.addLegend(offset=(10, 10), labelTextColor=INK)
     for axis in ("left", "bottom"):
         plot.getAxis(axis).setTextPen(INK)
@@ -72,7 +72,7 @@ def draw_tornado(plot: pg.PlotWidget, rows: list[dict[str, Any]], labels: list[t
             text.setPos(edge if edge is not None else m, y + dy)
             plot.addItem(text)
     width = max(abs(min(span)), abs(max(span))) or 1.0
-    plot.setXRange(-width * 2.1, width * 2.1, padding=0)
+    plot.setXRange(-width * 2.8, width * 2.8, padding=0)
     plot.setYRange(-0.7, n - 0.3, padding=0)
     plot.getAxis("left").setTicks([ticks, []])
     plot.addItem(pg.InfiniteLine(pos=0, angle=90, pen=pg.mkPen(INK, width=1)))
@@ -94,13 +94,14 @@ def draw_frontier(plot: pg.PlotWidget, points: list[dict[str, Any]], best: dict[
         chosen = [p for p in points if bool(p["meets"]) is meets]
         if chosen:
             plot.plot(
-                [p["cost"] for p in chosen], [p["p_min"] for p in chosen], pen=None,
+                [p["cost"] / 1e6 for p in chosen], [p["p_min"] * 100 for p in chosen], pen=None,
                 symbol=symbol, symbolSize=11, symbolBrush=colour, symbolPen=colour, name=name,
             )
     if best is not None:
         plot.plot(
-            [best["cost"]], [best["p_min"]], pen=None, symbol="star", symbolSize=22,
+            [best["cost"] / 1e6], [best["p_min"] * 100], pen=None, symbol="star", symbolSize=22,
             symbolBrush="#f2c12e", symbolPen=INK, name="Cheapest plan (star)",
         )
-    plot.setLabel("bottom", "Mean total cost (£)")
-    plot.setLabel("left", "Lowest share of runs meeting a target")
+    plot.setLabel("bottom", "Mean total cost (£ million)")
+    plot.setLabel("left", "Runs meeting the hardest target (%)")
+    plot.setYRange(0, 105, padding=0)

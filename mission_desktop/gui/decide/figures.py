@@ -80,6 +80,15 @@ def amount(value: float | None, figure: Figure, unit: str, *, sign: bool = False
     return ("−" if value < 0 else "") + text
 
 
+def axis_unit(figure: Figure, unit: str) -> str:
+    """The unit a chart axis of ``figure`` is in: '£', 'days', '% points', 'people'."""
+    if figure[0] == "cost":
+        return "£"
+    if figure[-1] in SHARE_METRICS:
+        return "share, 0 to 1"
+    return f"{unit}s" if figure[-1] in TIME_METRICS else "people"
+
+
 def change_words(assumption: Any, value: float, central: float) -> str:
     """'−10%' (multiply), '+4' (add), 'p 0.30' (route): an assumption's end in words."""
     lever = getattr(assumption, "lever", "")

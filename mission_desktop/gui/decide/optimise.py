@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -29,19 +30,33 @@ COLUMNS = ("Plan", "Mean total cost", "Lowest share meeting a target", "Meets ev
 PLAN_NAME = "Cheapest plan"
 
 
+def _who(scenario: Any, c: dict[str, Any]) -> str:
+    """The name of the service (or cohort) a change is to, from the file."""
+    if c.get("service"):
+        names = {s.id: s.name for s in scenario.services}
+        return names.get(c["service"], c["service"])
+    names = {k.id: k.name for k in scenario.cohorts}
+    return names.get(c.get("cohort") or "", c.get("cohort") or "")
+
+
 def change_text(scenario: Any, c: dict[str, Any]) -> str:
     """'capacity of Reablement +4' in words, names from the file."""
-    who = c.get("service") or c.get("cohort") or ""
-    try:
-        who = scenario.service(who).name if c.get("service") else who
-    except (KeyError, LookupError, ValueError):
-        pass
-    lever = c["lever"].replace("_", " ")
+    who, lever = _who(scenario, c), c["lever"].replace("_", " ")
     if "add" in c:
         return f"{lever} of {who} {'+' if c['add'] >= 0 else '−'}{abs(c['add']):g}"
     if "multiply" in c:
         return f"{lever} of {who} ×{c['multiply']:g}"
     return f"{lever} of {who} to {c.get('to', '')} p {c.get('p', 0):g}"
+
+
+def _range_text(lever: Any) -> str:
+    """'(add 0 to 8, steps of 4)': the decision's range."""
+    for key in ("add", "multiply", "p"):
+        value = getattr(lever, key, None)
+        if value is not None:
+            low, high = value
+            return f"({key} {low:g} to {high:g}, steps of {lever.step:g})"
+    return ""
 
 
 def plan_text(scenario: Any, entry: dict[str, Any]) -> str:
@@ -116,7 +131,7 @@ class OptimiseDialog(DecideDialog):
         label = QLabel("&Budget:", self)
         self.budget = QSpinBox(self)
         self.budget.setRange(10, 100_000)
-        self.budget.setValue(400)
+        self.budget.setValue(1000)
         self.budget.setSuffix(" replications")
         a11y(self.budget, "Budget", "The most replications it may run in all")
         label.setBuddy(self.budget)
@@ -143,14 +158,19 @@ class OptimiseDialog(DecideDialog):
         font.setBold(True)
         self.best_label.setFont(font)
         body.addWidget(self.best_label)
-        split = QSplitter(self)
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        self.plot = plot_widget(split, "Cost against targets met")
         self.table = QTableWidget(0, len(COLUMNS), split)
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         a11y(self.table, "Plans evaluated", "Every plan tried, cheapest meeting the targets first")
-        self.plot = plot_widget(split, "Cost against targets met")
-        split.addWidget(self.table)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(True)
         split.addWidget(self.plot)
+        split.addWidget(self.table)
+        split.setSizes([380, 300])
         body.addWidget(split, 1)
         self.refresh_decisions()
 
@@ -161,7 +181,8 @@ class OptimiseDialog(DecideDialog):
             return
         names = {p.id: p.name for p in self.scenario.policies}
         levers = [
-            f"{lv.lever.replace('_', ' ')} of {getattr(lv, 'service', None) or getattr(lv, 'cohort', '')}"
+            f"{lv.lever.replace('_', ' ')} of {_who(self.scenario, lv.model_dump(exclude_none=True))} "
+            f"{_range_text(lv)}"
             for lv in d.levers
         ]
         self.decisions_label.setText(
@@ -225,7 +246,7 @@ class OptimiseDialog(DecideDialog):
             )
             for j, text in enumerate(cells):
                 self.table.setItem(i, j, QTableWidgetItem(text))
-        self.table.resizeColumnsToContents()
+        self.table.resizeRowsToContents()
         points = [
             {"cost": e["cost"]["mean"], "p_min": lowest_share(e) or 0.0, "meets": e.get("meets")}
             for e in rows

@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QSplitter,
     QTableWidget,
@@ -21,7 +23,9 @@ from mission_desktop.gui.decide.base import DecideDialog
 from mission_desktop.gui.decide.charts import draw_tornado, plot_widget
 from mission_desktop.gui.decide.figures import (
     amount,
+    axis_unit,
     change_words,
+    figure_at,
     figure_choices,
     short_name,
     tornado_rows,
@@ -29,6 +33,11 @@ from mission_desktop.gui.decide.figures import (
 from mission_desktop.gui.shared.access import a11y
 
 COLUMNS = ("Assumption", "Low end", "Change at low end (95% CI)", "High end", "Change at high end (95% CI)")
+
+
+def _lower_first(text: str) -> str:
+    """'Mean wait at A&E' → 'mean wait at A&E' (names keep their capitals)."""
+    return text[:1].lower() + text[1:]
 
 
 class SensitivityDialog(DecideDialog):
@@ -55,7 +64,7 @@ class SensitivityDialog(DecideDialog):
         row.addWidget(label)
         row.addWidget(self.figure_combo, 1)
         body.addLayout(row)
-        split = QSplitter(self)
+        split = QSplitter(Qt.Orientation.Vertical, self)
         self.plot = plot_widget(split, "Tornado: change from the central run")
         self.table = QTableWidget(0, len(COLUMNS), split)
         self.table.setHorizontalHeaderLabels(COLUMNS)
@@ -64,7 +73,10 @@ class SensitivityDialog(DecideDialog):
         a11y(self.table, "Sensitivity table", "The chart's numbers, one assumption a row, largest first")
         split.addWidget(self.plot)
         split.addWidget(self.table)
-        split.setSizes([620, 440])
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        split.setSizes([560, 160])
         body.addWidget(split, 1)
         key = QLabel(
             "Hatched bar (upper): the assumption at its low end. Solid bar (lower): at its high "
@@ -110,22 +122,40 @@ class SensitivityDialog(DecideDialog):
             return []
         return tornado_rows(self.result, tuple(figure))
 
-    def bar_labels(self, rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
-        """'Older frail arrivals −10% → mean wait −0.4 days' for each end of each row."""
+    def end_words(self, rows: list[dict[str, Any]]) -> list[tuple[tuple[str, str, str], ...]]:
+        """For each row, for its low and high end: (the change, the difference, its CI) in
+        words, e.g. ('−20%', '−0.4 days', '−0.5 days to −0.3 days')."""
         figure = tuple(self.figure_combo.currentData())
         unit = self.scenario.time_unit
         by_id = {a.id: a for a in self.scenario.assumptions}
-        what = short_name(self.scenario, figure)
+        centre = figure_at(self.result["central"], figure) if self.result else None
+        scale = abs(centre["mean"]) if centre and centre.get("mean") is not None else 0.0
         out = []
         for r in rows:
             a, v = by_id.get(r["id"]), r["values"]
-            pair = []
+            ends = []
             for end in ("low", "high"):
-                f = r[end]
-                d = amount(f["mean"] if f else None, figure, unit, sign=True)
-                pair.append(f"{change_words(a, v.get(end, 0), v.get('central', 0))} → {what} {d}")
-            out.append((pair[0], pair[1]))
+                f = r[end] or {}
+                m, ci = f.get("mean"), f.get("ci95")
+                tiny = m is not None and abs(m) <= 1e-9 * max(scale, 1.0)
+                ends.append(
+                    (
+                        change_words(a, v.get(end, 0), v.get("central", 0)),
+                        "no change" if tiny else amount(m, figure, unit, sign=True),
+                        "" if not ci or None in ci or tiny else
+                        f"{amount(ci[0], figure, unit, sign=True)} to {amount(ci[1], figure, unit, sign=True)}",
+                    )
+                )
+            out.append(tuple(ends))
         return out
+
+    def bar_labels(self, rows: list[dict[str, Any]]) -> list[tuple[str, str]]:
+        """'−10% → mean wait −0.4 days' for each end of each row (the row names the assumption)."""
+        what = short_name(self.scenario, tuple(self.figure_combo.currentData()))
+        return [
+            tuple(f"{change} → {what} {diff}" for change, diff, _ci in ends)  # type: ignore[misc]
+            for ends in self.end_words(rows)
+        ]
 
     def _show_figure(self) -> None:
         rows = self.rows()
@@ -133,21 +163,17 @@ class SensitivityDialog(DecideDialog):
             self.plot.clear()
             self.table.setRowCount(0)
             return
-        labels = self.bar_labels(rows)
-        draw_tornado(self.plot, rows, labels)
-        self.plot.setLabel("bottom", f"Change in {self.figure_combo.currentText().lower()}")
+        draw_tornado(self.plot, rows, self.bar_labels(rows))
         figure, unit = tuple(self.figure_combo.currentData()), self.scenario.time_unit
+        self.plot.setLabel(
+            "bottom",
+            f"Change in {_lower_first(self.figure_combo.currentText())} ({axis_unit(figure, unit)})",
+        )
         self.table.setRowCount(len(rows))
-        for i, r in enumerate(rows):
+        for i, (r, ends) in enumerate(zip(rows, self.end_words(rows), strict=True)):
             cells = [r["name"]]
-            for end, words in (("low", labels[i][0]), ("high", labels[i][1])):
-                f = r[end]
-                ci = f.get("ci95") if f else None
-                interval = (
-                    f" ({amount(ci[0], figure, unit, sign=True)} to {amount(ci[1], figure, unit, sign=True)})"
-                    if ci and None not in ci else ""
-                )
-                cells += [words.split(" → ")[0], amount(f["mean"] if f else None, figure, unit, sign=True) + interval]
+            for change, diff, ci in ends:
+                cells += [change, f"{diff} ({ci})" if ci else diff]
             for j, text in enumerate(cells):
                 self.table.setItem(i, j, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()

@@ -118,10 +118,18 @@ class WarmupDialog(DecideDialog):
         self.plot.setLabel("bottom", f"Time ({unit}s)")
         self.plot.setLabel("left", "people waiting" if kind == "queue" else f"wait ({unit}s)")
         own = result["services"][sid][kind]["warm_up"]
-        marks = [(own, f"this series settles: {own:g}", "#6b7785", Qt.PenStyle.DotLine)] if own else []
         s = result.get("suggested")
+        marks = []
+        if own and (not s or abs(own - s) > 1e-9 * max(1.0, s)):
+            marks.append((own, f"this series settles: {own:g}", "#6b7785", Qt.PenStyle.DotLine))
         if s:
-            marks.append((s, f"suggested warm-up: {s:g} {unit}s", "#b03a2e", Qt.PenStyle.DashLine))
+            shade = pg.LinearRegionItem(
+                values=(0, s), movable=False, brush=pg.mkBrush(176, 58, 46, 28), pen=pg.mkPen(None)
+            )
+            self.plot.addItem(shade)
+            marks.append(
+                (s, f"suggested warm-up: {s:g} {unit}s (left out before it)", "#b03a2e", Qt.PenStyle.DashLine)
+            )
         for x, text, colour, style in marks:
             line = pg.InfiniteLine(
                 pos=x, angle=90, pen=pg.mkPen(colour, width=2, style=style),
