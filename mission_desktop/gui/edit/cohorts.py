@@ -172,7 +172,7 @@ class CohortsPanel(ListDetailPanel):
             "Give this cohort its own routes after the chosen service",
         )
         self.add_override.clicked.connect(self._add_override)
-        self.remove_override = QPushButton("Remove overr&ide", self.detail)
+        self.remove_override = QPushButton("Rem&ove override", self.detail)
         a11y(
             self.remove_override,
             "Remove route override",

@@ -53,8 +53,8 @@ PANELS = (
     ("policies", "&Policies", "PoliciesPanel"),
     ("variants", "Varia&nts", "VariantsPanel"),
     ("run_settings", "Scenario && r&un settings", "RunSettingsPanel"),
-    ("assumptions", "Assumpt&ions", "AssumptionsPanel"),
-    ("decisions", "Decisio&ns", "DecisionsPanel"),
+    ("assumptions", "Assu&mptions", "AssumptionsPanel"),
+    ("decisions", "&Decisions", "DecisionsPanel"),
 )
 
 

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from mission_desktop.gui.data.actions import DataWizardMixin
+from mission_desktop.gui.decide.actions import DecideMixin
 from mission_desktop.gui.edit.document import ScenarioDocument
 from mission_desktop.gui.edit.panel import EditorPanel
 from mission_desktop.gui.edit.saving import SavingMixin
@@ -75,6 +76,7 @@ class MainWindow(
     PresentationMixin,
     ReportMixin,
     DataWizardMixin,
+    DecideMixin,
     QMainWindow,
 ):
     """Mission Desktop's main window over one :class:`~mission_desktop.store.Library`."""
@@ -376,6 +378,7 @@ class MainWindow(
         self.autosave_timer.stop()
         self.cancel_report(wait=True)  # its thread must not outlive the window
         self.close_data_wizard()
+        self.stop_decide(wait=True)
         # the simulation's child process must never outlive the window
         shutdown = getattr(self.run_view, "shutdown", None)
         if callable(shutdown):

@@ -113,6 +113,7 @@ class MenusMixin:
         )
         self._build_report_actions()
         self._build_data_actions()
+        self._build_decide_actions()
         self.quit_action = self._action("&Quit", self.close, sk.Quit, "Close Mission Desktop")
         if self.quit_action.shortcut().isEmpty():
             self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -238,6 +239,7 @@ class MenusMixin:
         if not self.run_menu.actions():
             placeholder = self.run_menu.addAction("Run view not available yet")
             placeholder.setEnabled(False)
+        self._build_decide_menu(bar)
 
         view_menu = bar.addMenu("&View")
         for a in (self.show_map_action, self.show_edit_action, self.show_run_action):
