@@ -48,8 +48,7 @@ EXCLUDES = [
     "PySide6.QtPdf",
     "PIL",  # openpyxl and pyqtgraph use Pillow only for images, which the app never writes
     "lxml",  # openpyxl falls back to the standard library's XML writer
-    "rich",  # pydantic's pretty printing
-    "pygments",
+    # (rich stays: the command line's tables and progress bar are drawn with it)
     "setuptools",
     "pkg_resources",
     "docutils",
