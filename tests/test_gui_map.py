@@ -304,3 +304,19 @@ def test_map_key_names_every_colour_in_words(qtbot):
     assert key.heightForWidth(200) > one_line  # narrow: it wraps rather than clips
     key.set_departments({})
     assert "Health" not in key.text()
+
+
+def test_presentation_zoom_keeps_the_queue_number_and_word_on_the_node(view):
+    """At presentation zoom the full queue text no longer fits the node's width; the painted
+    text drops "queue" rather than eliding the word (colour is never the only signal)."""
+    view.set_scenario(loads_scenario(scenario_json()))
+    view.set_variant("baseline")
+    view.update_snapshot(snapshot(gp_waiting=3, hosp_waiting=9))
+    assert view.nodes["gp"].fitted_queue_text() == "queue 3 · light"  # normal size: in full
+    view.set_font_size(13 * 2.0)
+    gp, hospital = view.nodes["gp"], view.nodes["hospital"]
+    assert gp.queue_text() == "queue 3 · light"
+    assert gp.fitted_queue_text() == "3 · light"
+    assert hospital.fitted_queue_text() == "9 · severe"
+    view.update_snapshot(snapshot(gp_waiting=0))
+    assert view.nodes["gp"].fitted_queue_text() == "no queue"

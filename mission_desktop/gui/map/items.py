@@ -103,6 +103,25 @@ class ServiceNode(QGraphicsItem):
             return ""
         return f"queue {self.waiting} · {self.heat_word}"
 
+    def fitted_queue_text(self) -> str:
+        """The queue text as painted: the full text, or a shorter one that keeps the number
+        and the word (colour is never the only signal) when the full one does not fit the
+        node, as at presentation zoom; elided only if even that does not fit."""
+        full = self.queue_text()
+        if not full:
+            return full
+        font = map_font(11 * self.s, bold=True)
+        width = NODE_W - 20
+        if self.waiting == 0:
+            short = self.heat_word
+        else:
+            short = f"{self.waiting} · {self.heat_word}"
+        fm = QFontMetricsF(font)
+        for label in (full, short):
+            if fm.horizontalAdvance(label) <= width:
+                return label
+        return elide(short, font, width)
+
     def describe(self) -> str:
         parts = [self.service.name]
         if self.service.department:
@@ -202,7 +221,7 @@ class ServiceNode(QGraphicsItem):
             text_rect = QRectF(r.left() + 10, top + 26 * s, r.width() - 20, 34 * s)
             # a white plate behind the number keeps it readable on any heat colour/hatch
             fm = QFontMetricsF(queue_font)
-            label = self.queue_text()
+            label = self.fitted_queue_text()
             plate = QRectF(
                 text_rect.left() - 4,
                 text_rect.center().y() - fm.height() / 2 - 1,
@@ -216,7 +235,7 @@ class ServiceNode(QGraphicsItem):
             painter.drawText(
                 text_rect,
                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                elide(label, queue_font, r.width() - 20),
+                label,
             )
         if self.blocked:
             badge_font = map_font(10 * s, bold=True)
