@@ -246,7 +246,8 @@ def test_bad_file_lists_every_problem_with_its_place_and_changes_nothing(
     assert "run.replications" in places
     assert dialog.table.rowCount() == len(dialog.problems) >= 2
     cells = {dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())}
-    assert "services[1].capacity" in cells
+    name = doc["services"][1]["name"]
+    assert f"services[1] “{name}”, capacity" in cells  # the place names the service
     assert "bad.mission.json" in dialog.intro.text()
     assert "Nothing in your library has changed" in dialog.intro.text()
     assert [(r.id, r.name, r.revision_number) for r in library.list_scenarios()] == before

@@ -32,6 +32,8 @@ REPLACE = "replace"
 CANCEL = "cancel"
 SAVE = "save"
 DISCARD = "discard"
+#: the widest the problems table's place column starts (a longer place wraps)
+PLACE_WIDTH = 340
 
 
 class ProblemsDialog(QDialog):
@@ -56,16 +58,21 @@ class ProblemsDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(True)
-        self.table.horizontalHeader().setSectionResizeMode(
-            0, QHeaderView.ResizeMode.ResizeToContents
-        )
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
         for row, problem in enumerate(self.problems):
-            self.table.setItem(row, 0, QTableWidgetItem(problem.path))
+            # the place in words: services[1] “A&E (type 1)”, capacity
+            self.table.setItem(row, 0, QTableWidgetItem(problem.place))
             self.table.setItem(row, 1, QTableWidgetItem(problem.message))
         self.table.setAccessibleName("Problems found")
         self.table.setAccessibleDescription("One row per problem: its place, then the problem")
         self.table.setToolTip("Each problem with its place in the file")
+        # a long place (a service's name) wraps rather than squeezing the problem out
+        self.table.resizeColumnToContents(0)
+        self.table.setColumnWidth(0, min(self.table.columnWidth(0), PLACE_WIDTH))
+        # rows fit their wrapped text whole, never elided, whatever the widths become
+        header.sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         layout.addWidget(self.table, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.copy_button = QPushButton("&Copy problems", self)
@@ -76,7 +83,11 @@ class ProblemsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
         layout.addWidget(buttons)
-        self.resize(720, 360)
+        self.resize(900, 420)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self.table.resizeRowsToContents()
 
     def text(self) -> str:
         return self.intro.text() + "\n" + "\n".join(str(p) for p in self.problems)
