@@ -45,7 +45,6 @@ def data_dir() -> Path:
     return path
 
 
-
 P = ParamSpec("P")
 R = TypeVar("R")
 L = TypeVar("L", bound="LibraryFile")

@@ -57,7 +57,6 @@ class RunRecord:
     series: dict[str, Any] | None = None
 
 
-
 SCENARIO_SELECT = """
     SELECT s.id, s.uid, s.name, s.updated_at, COALESCE(r.number, 0) AS revision_number
     FROM scenarios s LEFT JOIN revisions r ON r.id = s.current_revision_id
