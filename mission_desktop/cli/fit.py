@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .terminal import EXIT_BAD_INPUT, EXIT_OK, StageProgress
+from .terminal import EXIT_BAD_INPUT, EXIT_OK, StageProgress, outputs_refused
 
 
 def cmd_fit(args) -> int:
@@ -48,11 +48,10 @@ def cmd_calibrate(args) -> int:
     from ..report import write_json
     from ..report.console import Progress
 
+    if args.json is not None and outputs_refused([("--json", args.json)], [args.file]):
+        return EXIT_BAD_INPUT
     try:
         scenario = load_scenario(args.file)
-        if args.json and not Path(args.json).resolve().parent.is_dir():
-            print(f"cannot write {args.json}: its folder does not exist", file=sys.stderr)
-            return EXIT_BAD_INPUT
         progress = Progress(enabled=not args.quiet)
         comparison = calibrate(scenario, workers=args.workers, progress=progress)
     except ScenarioError as e:
