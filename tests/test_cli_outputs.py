@@ -92,6 +92,44 @@ def test_bad_output_paths_exit_2_before_the_run(scenario_file, tmp_path, capsys,
     assert _leftovers(tmp_path) == []
 
 
+@pytest.mark.parametrize(
+    ("target", "words"),
+    [
+        ("", "empty"),
+        ("/", "folder"),
+        ("{tmp}", "folder"),
+        ("{tmp}/missing/out.json", "folder does not exist"),
+        ("{tmp}/s.mission.json", "scenario file being run"),
+    ],
+)
+def test_calibrate_checks_its_json_path_like_run_before_any_work(
+    scenario_file, tmp_path, capsys, monkeypatch, target, words
+):
+    import mission_desktop.data.calibrate as calibration
+
+    ran = []
+    monkeypatch.setattr(calibration, "calibrate", lambda *a, **k: ran.append(1) or {})
+    before = scenario_file.read_bytes()
+    assert main(["calibrate", str(scenario_file), "--json", target.format(tmp=tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert words in err and "--json" in err and "Traceback" not in err
+    assert ran == []  # refused before calibrating
+    assert scenario_file.read_bytes() == before
+    assert _leftovers(tmp_path) == []
+
+
+def test_calibrate_writes_its_json_to_a_good_path(scenario_file, tmp_path, monkeypatch):
+    # the positive control: the same check lets a good path through to the calibration
+    import mission_desktop.data.calibrate as calibration
+
+    comparison = {"format": "mission-desktop/calibration", "services": {}}
+    monkeypatch.setattr(calibration, "calibrate", lambda *a, **k: comparison)
+    monkeypatch.setattr(calibration, "render_calibration", lambda c: "")
+    out = tmp_path / "cal.json"
+    assert main(["calibrate", str(scenario_file), "--json", str(out), "--quiet"]) == 0
+    assert json.loads(out.read_text(encoding="utf-8")) == comparison
+
+
 def test_two_outputs_to_one_file_are_refused(scenario_file, tmp_path, capsys):
     out = str(tmp_path / "r.out")
     assert _run(scenario_file, "--json", out, "--csv", out) == 2

@@ -6,6 +6,7 @@ timing, so the test cannot flake on a busy machine."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -83,6 +84,44 @@ def test_run_loads_openpyxl_only_when_it_writes_a_workbook(tmp_path) -> None:
     assert code == 0
     assert "openpyxl" in loaded
     assert (tmp_path / "r.xlsx").stat().st_size > 0
+
+
+#: runs `mission-desktop` with no arguments, the app replaced by a stand-in that reports
+#: which of our modules (and watched packages) were imported before the window would open
+OPEN_PROBE = textwrap.dedent(
+    """
+    import json, sys, types
+    app = types.ModuleType("mission_desktop.gui.app")
+    seen = {}
+    def main(argv):
+        seen["ours"] = sorted(m for m in sys.modules if m.startswith("mission_desktop"))
+        seen["watched"] = sorted(w for w in ("rich", "numpy", "simpy") if w in sys.modules)
+        return 0
+    app.main = main
+    import mission_desktop.gui
+    sys.modules["mission_desktop.gui.app"] = app
+    from mission_desktop.cli import main as cli_main
+    print(json.dumps({"code": cli_main([]), **seen}))
+    """
+)
+
+
+def test_opening_the_app_loads_no_command_module_before_the_window() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", OPEN_PROBE],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["code"] == 0
+    cli = [m for m in report["ours"] if m.startswith("mission_desktop.cli")]
+    assert cli == ["mission_desktop.cli", "mission_desktop.cli.parser", "mission_desktop.cli.terminal"]
+    assert not any(m.startswith(("mission_desktop.model", "mission_desktop.sim")) for m in report["ours"])
+    assert report["watched"] == []
 
 
 @pytest.mark.parametrize("df", [1, 2, 3, 4, 9, 29, 99, 1000])

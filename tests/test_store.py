@@ -23,7 +23,7 @@ from mission_desktop.store import (
     data_dir,
     ensure_examples,
 )
-from mission_desktop.store import library as library_module
+from mission_desktop.store import connection as connection_module
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -79,7 +79,7 @@ def test_data_dir_defaults_to_platform_user_data_dir(tmp_path, monkeypatch):
         calls.append((appname, appauthor))
         return str(tmp_path / "platform")
 
-    monkeypatch.setattr(library_module.platformdirs, "user_data_dir", fake_user_data_dir)
+    monkeypatch.setattr(connection_module.platformdirs, "user_data_dir", fake_user_data_dir)
     assert data_dir() == tmp_path / "platform"
     assert (tmp_path / "platform").is_dir()
     assert calls == [("Mission Desktop", "Mission Desktop")]

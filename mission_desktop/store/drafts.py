@@ -108,6 +108,13 @@ def recoverable(conn: sqlite3.Connection, scenario_id: int, own: str) -> list[di
     return [r for r in rows if r["instance_id"] == own or r["instance_id"] not in running]
 
 
+def newest(conn: sqlite3.Connection, scenario_id: int, own: str) -> dict[str, Any] | None:
+    """The newest draft of ``scenario_id`` this instance may offer (its own or a stopped
+    instance's), or ``None``."""
+    rows = recoverable(conn, scenario_id, own)
+    return rows[0] if rows else None
+
+
 def upsert(conn: sqlite3.Connection, scenario_id: int, own: str, content: str) -> None:
     register(conn, own)
     conn.execute(

@@ -8,7 +8,7 @@ window (a QMainWindow holding one PlotWidget) doing the same. Best of ``--repeat
 interleaved; prints app / bare (goal ≤ 1.3).
 
 (b) **Headless cost**: ``mission-desktop validate`` on the bundled example and the imports
-``run`` needs (those of ``cli.cmd_run``: the model, the engine, the exports), each against ``python -c
+``run`` needs (those of ``cli.run.cmd_run``: the model, the engine, the exports), each against ``python -c
 pass`` and against simulating 50,000 arrivals (one replication in this process); also the
 import of scipy.stats alone, for scale. Best of ``--repeats``, interleaved.
 
@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"    Mission Desktop                  {gui['app'] * 1000:7.0f} ms")
         print(f"    app / bare = {gui['app'] / gui['bare']:.2f} (goal ≤ 1.3)")
 
-        # what `run` imports before it simulates (cli.cmd_run): the packages themselves load
+        # what `run` imports before it simulates (cli.run.cmd_run): the packages themselves load
         # their names on first use, so importing them alone would measure nothing
         run_imports = (
             "import mission_desktop.cli; "
