@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from mission_desktop.data.calibrate import LABELS
 from mission_desktop.data.text import shown
-from mission_desktop.gui.data.job import DataJob
 from mission_desktop.gui.shared.access import a11y, announce
+from mission_desktop.gui.shared.job import Job, JobState
 from mission_desktop.gui.shared.text import plain_label
 
 INSIDE, OUTSIDE, NOT_SIMULATED = "inside", "OUTSIDE the range", "not simulated"
@@ -61,7 +61,7 @@ class CalibrationPage(QWizardPage):
         super().__init__()
         self.setTitle("Does the twin match what was observed?")
         self.owner = wizard
-        self.job: DataJob | None = None
+        self.job: Job | None = None
         self.result: dict | None = None
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
@@ -108,7 +108,7 @@ class CalibrationPage(QWizardPage):
     def cleanupPage(self) -> None:  # noqa: N802
         self.cancel(wait=True)
 
-    def start(self) -> DataJob:
+    def start(self) -> Job:
         self.cancel(wait=True)
         scenario = self.owner.chosen_scenario()
         self.result = None
@@ -127,21 +127,22 @@ class CalibrationPage(QWizardPage):
         from mission_desktop.model import ScenarioError
         from mission_desktop.sim import ExperimentCancelled
 
-        def work(progress, cancelled):
+        def work(state: JobState):
+            def progress(done: int, total: int) -> None:
+                state.set_progress(float(done / max(total, 1)), f"{done} of {total}")
+
             return self.owner.calibrate_function(
-                scenario,
-                workers=1,
-                progress=lambda done, total: progress(done / max(total, 1), f"{done} of {total}"),
-                cancelled=cancelled,
+                scenario, workers=1, progress=progress, cancelled=state.is_cancelled
             )
 
-        job = DataJob(work, (CalibrationError, ScenarioError), (ExperimentCancelled,), self)
+        job = Job(work, (CalibrationError, ScenarioError), (ExperimentCancelled,), self)
         job.progressed.connect(self._on_progress)
         job.done.connect(self._on_done)
         job.cancelled.connect(lambda: self._stopped("Check cancelled: nothing was compared. Check again, or finish without it."))
         job.failed.connect(lambda text: self._stopped(f"The check could not run: {text}"))
+        job.start(replacing=self.job)
         self.job = job
-        return job.start()
+        return job
 
     def cancel(self, wait: bool = False) -> None:
         if self.job is not None and self.job.is_running():

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from mission_desktop.data.logread import COLUMNS, REQUIRED, UNIT_SECONDS, LogError
-from mission_desktop.gui.data.job import DataJob
 from mission_desktop.gui.data.preview import guess_mapping, read_preview
 from mission_desktop.gui.shared.access import a11y
+from mission_desktop.gui.shared.job import Job, JobState
 from mission_desktop.gui.shared.text import plain_label
 
 NOT_IN_LOG = "(not in the log)"
@@ -62,7 +62,7 @@ class LogPage(QWizardPage):
         )
         self.owner = wizard
         self.header: list[str] = []
-        self.preview_job: DataJob | None = None
+        self.preview_job: Job | None = None
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
         self.path_edit = QLineEdit(self)
@@ -110,7 +110,7 @@ class LogPage(QWizardPage):
         if path is not None:
             self.load(path)
 
-    def load(self, path: str | Path) -> DataJob:
+    def load(self, path: str | Path) -> Job:
         """Show ``path`` and read its first rows off the GUI thread."""
         path = Path(path)
         self.path_edit.setText(str(path))
@@ -120,13 +120,12 @@ class LogPage(QWizardPage):
         self.preview.setRowCount(0)
         self.preview.setColumnCount(0)
         self.status.setText(f"Reading the first rows of {path.name}…")
-        if self.preview_job is not None:
-            self.preview_job.cancel()
-        job = DataJob(lambda _p, _c: read_preview(path), (LogError,), (), self)
+        job = Job(lambda _state: read_preview(path), (LogError,), (), self)
         job.done.connect(lambda value: self._show_preview(path, *value))
         job.failed.connect(self._preview_failed)
+        job.start(replacing=self.preview_job)  # the old one is cancelled and says nothing
         self.preview_job = job
-        return job.start()
+        return job
 
     def _preview_failed(self, text: str) -> None:
         self.status.setText(f"This log cannot be read: {text}")
@@ -202,7 +201,7 @@ class FitPage(QWizardPage):
         self.setTitle("Fitting the log")
         self.setSubTitle("Reading every row, following each person's journey, fitting each service.")
         self.owner = wizard
-        self.job: DataJob | None = None
+        self.job: Job | None = None
         self.fitted = None
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
@@ -244,7 +243,7 @@ class FitPage(QWizardPage):
     def cleanupPage(self) -> None:  # noqa: N802 - Back: stop a fit under way
         self.cancel(wait=True)
 
-    def start(self) -> DataJob:
+    def start(self) -> Job:
         self.cancel(wait=True)
         page = self.owner.log_page
         path, columns, unit = page.log_path(), page.mapping(), page.time_unit()
@@ -258,10 +257,14 @@ class FitPage(QWizardPage):
         self.retry_button.setEnabled(False)
         from mission_desktop.data.fit import FitCancelled
 
-        job = DataJob(
-            lambda progress, cancelled: self.owner.fit_function(
-                path, columns, unit, lambda stage, f: progress(f, stage), cancelled
-            ),
+        def work(state: JobState):
+            def progress(stage: str, fraction: float) -> None:
+                state.set_progress(float(fraction), str(stage))
+
+            return self.owner.fit_function(path, columns, unit, progress, state.is_cancelled)
+
+        job = Job(
+            work,
             (LogError,),
             (FitCancelled,),
             self,
@@ -270,9 +273,10 @@ class FitPage(QWizardPage):
         job.done.connect(self._on_done)
         job.cancelled.connect(lambda: self._stopped("Fitting cancelled. Fit again, or go back."))
         job.failed.connect(lambda text: self._stopped(f"This log cannot be fitted: {text}"))
+        job.start(replacing=self.job)
         self.job = job
         self.completeChanged.emit()
-        return job.start()
+        return job
 
     def cancel(self, wait: bool = False) -> None:
         if self.job is not None and self.job.is_running():
