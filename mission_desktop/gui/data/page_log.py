@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QProgressBar,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from mission_desktop.data.logread import COLUMNS, REQUIRED, UNIT_SECONDS, LogError
 from mission_desktop.gui.data.preview import guess_mapping, read_preview
+from mission_desktop.gui.data.work_page import WorkPage
 from mission_desktop.gui.shared.access import a11y
 from mission_desktop.gui.shared.job import Job, JobState
 from mission_desktop.gui.shared.text import plain_label
@@ -193,7 +193,7 @@ class LogPage(QWizardPage):
         return self.unit_combo.currentData()
 
 
-class FitPage(QWizardPage):
+class FitPage(WorkPage):
     """Page 2: the fit in a worker thread (progress, Cancel); the rows left out."""
 
     def __init__(self, wizard) -> None:
@@ -201,26 +201,15 @@ class FitPage(QWizardPage):
         self.setTitle("Fitting the log")
         self.setSubTitle("Reading every row, following each person's journey, fitting each service.")
         self.owner = wizard
-        self.job: Job | None = None
         self.fitted = None
         layout = QVBoxLayout(self)
-        row = QHBoxLayout()
-        self.bar = QProgressBar(self)
+        self._add_controls(
+            layout,
+            ("Fitting progress", "How far the fit has got"),
+            ("&Cancel fitting", "Cancel fitting", "Stop the fit at its next step"),
+            ("Fit &again", "Fit again", "Start the fit again"),
+        )
         self.bar.setRange(0, 1000)
-        a11y(self.bar, "Fitting progress", "How far the fit has got")
-        self.cancel_button = QPushButton("&Cancel fitting", self)
-        a11y(self.cancel_button, "Cancel fitting", "Stop the fit at its next step")
-        self.cancel_button.clicked.connect(self.cancel)
-        self.retry_button = QPushButton("Fit &again", self)
-        a11y(self.retry_button, "Fit again", "Start the fit again")
-        self.retry_button.clicked.connect(self.start)
-        row.addWidget(self.bar, 1)
-        row.addWidget(self.cancel_button)
-        row.addWidget(self.retry_button)
-        layout.addLayout(row)
-        self.status = plain_label(QLabel("", self))
-        self.status.setWordWrap(True)
-        layout.addWidget(self.status)
         self.bad_label = plain_label(QLabel("Rows left out:", self))
         layout.addWidget(self.bad_label)
         self.bad_table = _table(self, "Rows left out, with their numbers and why")
@@ -236,12 +225,6 @@ class FitPage(QWizardPage):
         self.report.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         a11y(self.report, "Fit report", "The whole fit report, as `mission-desktop fit` prints it")
         layout.addWidget(self.report, 2)
-
-    def initializePage(self) -> None:  # noqa: N802
-        self.start()
-
-    def cleanupPage(self) -> None:  # noqa: N802 - Back: stop a fit under way
-        self.cancel(wait=True)
 
     def start(self) -> Job:
         self.cancel(wait=True)
@@ -269,30 +252,18 @@ class FitPage(QWizardPage):
             (FitCancelled,),
             self,
         )
-        job.progressed.connect(self._on_progress)
-        job.done.connect(self._on_done)
-        job.cancelled.connect(lambda: self._stopped("Fitting cancelled. Fit again, or go back."))
-        job.failed.connect(lambda text: self._stopped(f"This log cannot be fitted: {text}"))
-        job.start(replacing=self.job)
-        self.job = job
+        self._run(
+            job, "Fitting cancelled. Fit again, or go back.", "This log cannot be fitted: {}"
+        )
         self.completeChanged.emit()
         return job
-
-    def cancel(self, wait: bool = False) -> None:
-        if self.job is not None and self.job.is_running():
-            self.job.cancel()
-            self.status.setText("Cancelling at the next step…")
-            if wait:
-                self.job.wait()
 
     def _on_progress(self, fraction: float, stage: str) -> None:
         self.bar.setValue(int(1000 * max(0.0, min(fraction, 1.0))))
         self.status.setText(f"Fitting: {stage}…")
 
     def _stopped(self, text: str) -> None:
-        self.status.setText(text)
-        self.cancel_button.setEnabled(False)
-        self.retry_button.setEnabled(True)
+        super()._stopped(text)
         self.completeChanged.emit()
 
     def _on_done(self, fitted) -> None:
