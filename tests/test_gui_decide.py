@@ -281,3 +281,19 @@ def test_an_unreachable_cluster_or_missing_dask_is_a_message(qtbot, window, tmp_
     window.cluster_dialog()
     assert window.errors and window.errors[-1][0] == "Dask is not installed"
     assert window.cluster_address() == "tcp://127.0.0.1:9"  # unchanged
+
+
+def test_an_edit_the_document_refuses_is_said_and_nothing_is_applied(qtbot, window, tmp_path, monkeypatch):
+    from mission_desktop.model import Problem
+
+    open_doc(window, tmp_path, queue_doc())
+    dialog = window.open_decide("optimise")
+    made: list[str] = []
+    refusal = [Problem("run.warm_up", "must be less than the horizon")]
+    monkeypatch.setattr(window.document, "edit", lambda change, text: made.append(text) or refusal)
+    assert not dialog.edit_scenario(lambda doc: None, "Add the cheapest plan", "Not added")
+    assert made == ["Add the cheapest plan"]
+    assert dialog.status.text() == "Not added: run.warm_up: must be less than the horizon"
+    monkeypatch.setattr(window.document, "edit", lambda change, text: [])
+    assert dialog.edit_scenario(lambda doc: None, "Set warm-up")
+    assert dialog.status.text() == "Not added: run.warm_up: must be less than the horizon"  # unchanged

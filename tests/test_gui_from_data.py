@@ -22,9 +22,9 @@ from logs import simulated_log  # noqa: E402
 from PySide6.QtWidgets import QTableWidget  # noqa: E402
 
 from mission_desktop.gui.data.actions import DataWizardMixin  # noqa: E402
-from mission_desktop.gui.data.job import CANCELLED, DONE  # noqa: E402
 from mission_desktop.gui.data.page_calibrate import INSIDE, OUTSIDE  # noqa: E402
 from mission_desktop.gui.data.preview import guess_mapping, qq_points  # noqa: E402
+from mission_desktop.gui.shared.job import CANCELLED, DONE  # noqa: E402
 from mission_desktop.model import load_scenario  # noqa: E402
 
 _fake_run_view = main_fixtures._fake_run_view
@@ -319,7 +319,7 @@ def test_closing_the_window_stops_the_wizards_work(qtbot, wizard, window):
     wizard.next()
     assert wizard.fit_page.job.is_running()
     window.close_data_wizard()  # as closeEvent does: cancel, then wait for the thread
-    assert not wizard.fit_page.job._thread.isRunning()
+    assert wizard.fit_page.job.wait(0)  # its thread has ended
     wait_job(qtbot, wizard.fit_page.job)
     assert wizard.fit_page.job.state == CANCELLED
 

@@ -5,23 +5,18 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..model.escapes import visible
+
 _ID_START = re.compile(r"^[^a-z]+")
 _NOT_ID = re.compile(r"[^a-z0-9]+")
 
 
 def shown(value: object, limit: int = 60) -> str:
     """``value`` as text for a terminal or a file: control and format characters
-    (escape sequences, bidi overrides, NUL) written as ``\\xNN`` / ``\\uNNNN``, cut to
-    ``limit`` characters with an ellipsis."""
-    text = "" if value is None else str(value)
-    out = []
-    for ch in text:
-        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
-            code = ord(ch)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-        else:
-            out.append(ch)
-    text = "".join(out)
+    (escape sequences, bidi overrides, NUL) written as escapes (``\\x1b``, ``\\u202e``:
+    :func:`~mission_desktop.model.escapes.visible`), cut to ``limit`` characters with an
+    ellipsis."""
+    text = visible("" if value is None else value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

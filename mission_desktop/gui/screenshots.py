@@ -11,9 +11,7 @@ hospital-discharge example, so it never touches a user's own scenarios.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 
@@ -65,23 +63,13 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     presenting = "--presentation" in argv
     argv = [a for a in argv if a != "--presentation"]
-    out = Path(argv[0] if argv else "screenshots").resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    size = (1600, 1000)
-    os.environ.setdefault("MISSION_DESKTOP_DATA_DIR", tempfile.mkdtemp(prefix="md-shots-"))
+    from mission_desktop.gui.shared.shots import screenshot_session
+
+    # first start: the window opens the hospital discharge example
+    out, app, library, window = screenshot_session(argv)
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
-
-    from mission_desktop.gui.app import SCENARIOS_DIR, application, create_main_window
-    from mission_desktop.store import Library, data_dir, ensure_examples
-
-    app = application([])
-    library = Library(data_dir() / "library.sqlite")
-    ensure_examples(library, SCENARIOS_DIR)
-    window = create_main_window(library)  # first start: opens the hospital discharge example
-    window.resize(*size)
-    window.show()
     if presenting:
         taken = presentation(window, app, out)
         QTimer.singleShot(240_000, app.quit)  # never hang a script

@@ -4,10 +4,11 @@ and, for display, the service, cohort, policy or variant there by its name."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+from .escapes import visible
 
 
 def format_path(loc: Iterable[str | int]) -> str:
@@ -29,21 +30,6 @@ _ITEM = re.compile(r"^(services|cohorts|policies|variants)\[(\d+)\]")
 #: messages that read on from the field's name ("capacity must be ...")
 _PREDICATES = ("must ", "is ", "has ", "cannot ", "may ", "would ", "contains ", "holds ")
 _SHOWN_NAME = 60
-
-
-def visible(text: str) -> str:
-    """``text`` with every control, format (zero-width, bidi) or separator character shown
-    as its code (``\\u202e``), so that a name can never reorder or hide what follows it."""
-    if text.isprintable():  # nothing to show (the usual case, and quick)
-        return text
-    out = []
-    for ch in text:
-        cat = unicodedata.category(ch)
-        if cat[0] == "C" or cat in ("Zl", "Zp"):
-            out.append(f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 @dataclass(frozen=True, slots=True)

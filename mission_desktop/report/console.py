@@ -175,18 +175,16 @@ def print_results(console: Console, scenario, results: dict[str, Any]) -> None:
         label = f"{names.get(vid, vid)} [{vid}]"
         console.print()
         console.rule(_safe(label), characters="=", align="left")
-        rows = [
-            ([s.name], [fmt_figure(block["services"][s.id].get(k), k, time_unit=unit)
-                        for k, _ in columns])
-            for s in scenario.services
-        ]  # fmt: skip
-        _stacked(console, "Services", "Service", columns, rows)
-        rows = [
-            ([c.name], [fmt_figure(block["cohorts"][c.id].get(k), k, time_unit=unit)
-                        for k, _ in cohort_columns])
-            for c in scenario.cohorts
-        ]  # fmt: skip
-        _stacked(console, "Cohorts", "Cohort", cohort_columns, rows)
+        for title, head, part, items, cols in (
+            ("Services", "Service", "services", scenario.services, columns),
+            ("Cohorts", "Cohort", "cohorts", scenario.cohorts, cohort_columns),
+        ):
+            rows = [
+                ([item.name], [fmt_figure(block[part][item.id].get(k), k, time_unit=unit)
+                               for k, _ in cols])
+                for item in items
+            ]  # fmt: skip
+            _stacked(console, title, head, cols, rows)
         _equality(console, scenario, block, unit, signed=False)
         _costs(console, block, policy_names, unit)
     if results.get("comparisons"):

@@ -7,21 +7,18 @@ from __future__ import annotations
 
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
-    QProgressBar,
-    QPushButton,
     QStyle,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
-    QWizardPage,
 )
 
 from mission_desktop.data.calibrate import LABELS
 from mission_desktop.data.text import shown
-from mission_desktop.gui.data.job import DataJob
+from mission_desktop.gui.data.work_page import WorkPage
 from mission_desktop.gui.shared.access import a11y, announce
+from mission_desktop.gui.shared.job import Job, JobState
 from mission_desktop.gui.shared.text import plain_label
 
 INSIDE, OUTSIDE, NOT_SIMULATED = "inside", "OUTSIDE the range", "not simulated"
@@ -54,32 +51,23 @@ def calibration_rows(result: dict) -> list[tuple[list[str], bool | None]]:
     return rows
 
 
-class CalibrationPage(QWizardPage):
+class CalibrationPage(WorkPage):
     """Page 4: the calibration table and its summary."""
+
+    cancelling_text = "Cancelling at the next replication…"
 
     def __init__(self, wizard) -> None:
         super().__init__()
         self.setTitle("Does the twin match what was observed?")
         self.owner = wizard
-        self.job: DataJob | None = None
         self.result: dict | None = None
         layout = QVBoxLayout(self)
-        row = QHBoxLayout()
-        self.bar = QProgressBar(self)
-        a11y(self.bar, "Calibration progress", "Replications run")
-        self.cancel_button = QPushButton("&Cancel the check", self)
-        a11y(self.cancel_button, "Cancel the calibration", "Stop the runs at the next replication")
-        self.cancel_button.clicked.connect(self.cancel)
-        self.retry_button = QPushButton("Check &again", self)
-        a11y(self.retry_button, "Check again", "Run the calibration again")
-        self.retry_button.clicked.connect(self.start)
-        row.addWidget(self.bar, 1)
-        row.addWidget(self.cancel_button)
-        row.addWidget(self.retry_button)
-        layout.addLayout(row)
-        self.status = plain_label(QLabel("", self))
-        self.status.setWordWrap(True)
-        layout.addWidget(self.status)
+        self._add_controls(
+            layout,
+            ("Calibration progress", "Replications run"),
+            ("&Cancel the check", "Cancel the calibration", "Stop the runs at the next replication"),
+            ("Check &again", "Check again", "Run the calibration again"),
+        )
         self.summary = plain_label(QLabel("", self))
         self.summary.setWordWrap(True)
         font = self.summary.font()
@@ -102,13 +90,7 @@ class CalibrationPage(QWizardPage):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         layout.addWidget(self.table, 1)
 
-    def initializePage(self) -> None:  # noqa: N802
-        self.start()
-
-    def cleanupPage(self) -> None:  # noqa: N802
-        self.cancel(wait=True)
-
-    def start(self) -> DataJob:
+    def start(self) -> Job:
         self.cancel(wait=True)
         scenario = self.owner.chosen_scenario()
         self.result = None
@@ -127,38 +109,25 @@ class CalibrationPage(QWizardPage):
         from mission_desktop.model import ScenarioError
         from mission_desktop.sim import ExperimentCancelled
 
-        def work(progress, cancelled):
+        def work(state: JobState):
+            def progress(done: int, total: int) -> None:
+                state.set_progress(float(done / max(total, 1)), f"{done} of {total}")
+
             return self.owner.calibrate_function(
-                scenario,
-                workers=1,
-                progress=lambda done, total: progress(done / max(total, 1), f"{done} of {total}"),
-                cancelled=cancelled,
+                scenario, workers=1, progress=progress, cancelled=state.is_cancelled
             )
 
-        job = DataJob(work, (CalibrationError, ScenarioError), (ExperimentCancelled,), self)
-        job.progressed.connect(self._on_progress)
-        job.done.connect(self._on_done)
-        job.cancelled.connect(lambda: self._stopped("Check cancelled: nothing was compared. Check again, or finish without it."))
-        job.failed.connect(lambda text: self._stopped(f"The check could not run: {text}"))
-        self.job = job
-        return job.start()
-
-    def cancel(self, wait: bool = False) -> None:
-        if self.job is not None and self.job.is_running():
-            self.job.cancel()
-            self.status.setText("Cancelling at the next replication…")
-            if wait:
-                self.job.wait()
+        job = Job(work, (CalibrationError, ScenarioError), (ExperimentCancelled,), self)
+        return self._run(
+            job,
+            "Check cancelled: nothing was compared. Check again, or finish without it.",
+            "The check could not run: {}",
+        )
 
     def _on_progress(self, fraction: float, step: str) -> None:
         self.bar.setRange(0, 1000)
         self.bar.setValue(int(1000 * fraction))
         self.status.setText(f"Running the baseline: replication {step}…")
-
-    def _stopped(self, text: str) -> None:
-        self.status.setText(text)
-        self.cancel_button.setEnabled(False)
-        self.retry_button.setEnabled(True)
 
     def _on_done(self, result: dict) -> None:
         self.result = result

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QProgressBar,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -24,9 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from mission_desktop.data.logread import COLUMNS, REQUIRED, UNIT_SECONDS, LogError
-from mission_desktop.gui.data.job import DataJob
 from mission_desktop.gui.data.preview import guess_mapping, read_preview
+from mission_desktop.gui.data.work_page import WorkPage
 from mission_desktop.gui.shared.access import a11y
+from mission_desktop.gui.shared.job import Job, JobState
 from mission_desktop.gui.shared.text import plain_label
 
 NOT_IN_LOG = "(not in the log)"
@@ -62,7 +62,7 @@ class LogPage(QWizardPage):
         )
         self.owner = wizard
         self.header: list[str] = []
-        self.preview_job: DataJob | None = None
+        self.preview_job: Job | None = None
         layout = QVBoxLayout(self)
         row = QHBoxLayout()
         self.path_edit = QLineEdit(self)
@@ -110,7 +110,7 @@ class LogPage(QWizardPage):
         if path is not None:
             self.load(path)
 
-    def load(self, path: str | Path) -> DataJob:
+    def load(self, path: str | Path) -> Job:
         """Show ``path`` and read its first rows off the GUI thread."""
         path = Path(path)
         self.path_edit.setText(str(path))
@@ -120,13 +120,12 @@ class LogPage(QWizardPage):
         self.preview.setRowCount(0)
         self.preview.setColumnCount(0)
         self.status.setText(f"Reading the first rows of {path.name}…")
-        if self.preview_job is not None:
-            self.preview_job.cancel()
-        job = DataJob(lambda _p, _c: read_preview(path), (LogError,), (), self)
+        job = Job(lambda _state: read_preview(path), (LogError,), (), self)
         job.done.connect(lambda value: self._show_preview(path, *value))
         job.failed.connect(self._preview_failed)
+        job.start(replacing=self.preview_job)  # the old one is cancelled and says nothing
         self.preview_job = job
-        return job.start()
+        return job
 
     def _preview_failed(self, text: str) -> None:
         self.status.setText(f"This log cannot be read: {text}")
@@ -194,7 +193,7 @@ class LogPage(QWizardPage):
         return self.unit_combo.currentData()
 
 
-class FitPage(QWizardPage):
+class FitPage(WorkPage):
     """Page 2: the fit in a worker thread (progress, Cancel); the rows left out."""
 
     def __init__(self, wizard) -> None:
@@ -202,26 +201,15 @@ class FitPage(QWizardPage):
         self.setTitle("Fitting the log")
         self.setSubTitle("Reading every row, following each person's journey, fitting each service.")
         self.owner = wizard
-        self.job: DataJob | None = None
         self.fitted = None
         layout = QVBoxLayout(self)
-        row = QHBoxLayout()
-        self.bar = QProgressBar(self)
+        self._add_controls(
+            layout,
+            ("Fitting progress", "How far the fit has got"),
+            ("&Cancel fitting", "Cancel fitting", "Stop the fit at its next step"),
+            ("Fit &again", "Fit again", "Start the fit again"),
+        )
         self.bar.setRange(0, 1000)
-        a11y(self.bar, "Fitting progress", "How far the fit has got")
-        self.cancel_button = QPushButton("&Cancel fitting", self)
-        a11y(self.cancel_button, "Cancel fitting", "Stop the fit at its next step")
-        self.cancel_button.clicked.connect(self.cancel)
-        self.retry_button = QPushButton("Fit &again", self)
-        a11y(self.retry_button, "Fit again", "Start the fit again")
-        self.retry_button.clicked.connect(self.start)
-        row.addWidget(self.bar, 1)
-        row.addWidget(self.cancel_button)
-        row.addWidget(self.retry_button)
-        layout.addLayout(row)
-        self.status = plain_label(QLabel("", self))
-        self.status.setWordWrap(True)
-        layout.addWidget(self.status)
         self.bad_label = plain_label(QLabel("Rows left out:", self))
         layout.addWidget(self.bad_label)
         self.bad_table = _table(self, "Rows left out, with their numbers and why")
@@ -238,13 +226,7 @@ class FitPage(QWizardPage):
         a11y(self.report, "Fit report", "The whole fit report, as `mission-desktop fit` prints it")
         layout.addWidget(self.report, 2)
 
-    def initializePage(self) -> None:  # noqa: N802
-        self.start()
-
-    def cleanupPage(self) -> None:  # noqa: N802 - Back: stop a fit under way
-        self.cancel(wait=True)
-
-    def start(self) -> DataJob:
+    def start(self) -> Job:
         self.cancel(wait=True)
         page = self.owner.log_page
         path, columns, unit = page.log_path(), page.mapping(), page.time_unit()
@@ -258,37 +240,30 @@ class FitPage(QWizardPage):
         self.retry_button.setEnabled(False)
         from mission_desktop.data.fit import FitCancelled
 
-        job = DataJob(
-            lambda progress, cancelled: self.owner.fit_function(
-                path, columns, unit, lambda stage, f: progress(f, stage), cancelled
-            ),
+        def work(state: JobState):
+            def progress(stage: str, fraction: float) -> None:
+                state.set_progress(float(fraction), str(stage))
+
+            return self.owner.fit_function(path, columns, unit, progress, state.is_cancelled)
+
+        job = Job(
+            work,
             (LogError,),
             (FitCancelled,),
             self,
         )
-        job.progressed.connect(self._on_progress)
-        job.done.connect(self._on_done)
-        job.cancelled.connect(lambda: self._stopped("Fitting cancelled. Fit again, or go back."))
-        job.failed.connect(lambda text: self._stopped(f"This log cannot be fitted: {text}"))
-        self.job = job
+        self._run(
+            job, "Fitting cancelled. Fit again, or go back.", "This log cannot be fitted: {}"
+        )
         self.completeChanged.emit()
-        return job.start()
-
-    def cancel(self, wait: bool = False) -> None:
-        if self.job is not None and self.job.is_running():
-            self.job.cancel()
-            self.status.setText("Cancelling at the next step…")
-            if wait:
-                self.job.wait()
+        return job
 
     def _on_progress(self, fraction: float, stage: str) -> None:
         self.bar.setValue(int(1000 * max(0.0, min(fraction, 1.0))))
         self.status.setText(f"Fitting: {stage}…")
 
     def _stopped(self, text: str) -> None:
-        self.status.setText(text)
-        self.cancel_button.setEnabled(False)
-        self.retry_button.setEnabled(True)
+        super()._stopped(text)
         self.completeChanged.emit()
 
     def _on_done(self, fitted) -> None:

@@ -3,9 +3,7 @@ page (``python -m mission_desktop.gui.data.shots OUT_DIR``, under xvfb-run)."""
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 #: (file name, page) grabbed, in order
@@ -14,21 +12,14 @@ SHOTS = ("from-data-fit.png", "from-data-calibration.png")
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    out = Path(argv[0] if argv else "screenshots").resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("MISSION_DESKTOP_DATA_DIR", tempfile.mkdtemp(prefix="md-shots-"))
+    from mission_desktop.gui.shared.shots import screenshot_session
+
+    out, app, library, window = screenshot_session(argv, examples=False)
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from mission_desktop.gui.app import SCENARIOS_DIR, application, create_main_window
-    from mission_desktop.store import Library, data_dir
-
-    app = application([])
-    library = Library(data_dir() / "library.sqlite")
-    window = create_main_window(library)
-    window.resize(1600, 1000)
-    window.show()
+    from mission_desktop.gui.app import SCENARIOS_DIR
     wizard = window.from_data_dialog(SCENARIOS_DIR / "example_event_log.csv")
     wizard.resize(1400, 980)
     taken: list[Path] = []

@@ -13,11 +13,13 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -111,6 +113,56 @@ class DecideDialog(QDialog):
 
     def apply(self) -> None:
         raise NotImplementedError
+
+    # ----------------------------------------------------------------- helpers for subclasses
+    def number_setting(
+        self,
+        row: QHBoxLayout,
+        text: str,
+        bounds: tuple[int, int],
+        value: int,
+        words: tuple[str, str],
+        suffix: str = "",
+    ) -> QSpinBox:
+        """A whole-number setting with its label (``text``, with its mnemonic), added to
+        ``row``; ``words``: its accessible name and description."""
+        label = QLabel(text, self)
+        box = QSpinBox(self)
+        box.setRange(*bounds)
+        box.setValue(value)
+        if suffix:
+            box.setSuffix(suffix)
+        a11y(box, *words)
+        label.setBuddy(box)
+        row.addWidget(label)
+        row.addWidget(box)
+        return box
+
+    def choice_row(
+        self, body: QVBoxLayout, text: str, words: tuple[str, str], chosen: Callable[[], None]
+    ) -> QComboBox:
+        """A labelled drop-down on a row of its own in ``body``; ``chosen()`` when it changes."""
+        row = QHBoxLayout()
+        label = QLabel(text, self)
+        combo = QComboBox(self)
+        a11y(combo, *words)
+        label.setBuddy(combo)
+        combo.currentIndexChanged.connect(lambda _i: chosen())
+        row.addWidget(label)
+        row.addWidget(combo, 1)
+        body.addLayout(row)
+        return combo
+
+    def edit_scenario(
+        self, change: Callable[[dict[str, Any]], None], undo_text: str, refused: str = "Not applied"
+    ) -> bool:
+        """``change`` the scenario through the window's document (one step Undo takes back);
+        True if it was made, else the problems are said after ``refused``."""
+        problems = self.window_.document.edit(change, undo_text)
+        if problems:
+            self._say(f"{refused}: " + "; ".join(f"{p.path}: {p.message}" for p in problems))
+            return False
+        return True
 
     # ----------------------------------------------------------------- running
     @property

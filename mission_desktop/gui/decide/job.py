@@ -1,38 +1,27 @@
 """One decision-support computation (warm-up, precision, sensitivity, optimise) off the GUI thread.
 
-:class:`DecideJob` runs ``work(progress=..., cancel=...)`` on a :class:`QThread`. Only immutable
-data crosses: the work is given the frozen :class:`~mission_desktop.model.Scenario` and plain
-options when it is made; plain numbers come back as progress; the result dict is handed over
-once the worker has finished with it. The worker never touches a widget: it emits private
-signals queued to the job (on the GUI thread), which re-emits them from there.
+:class:`DecideJob` is a :class:`~mission_desktop.gui.shared.job.Job` whose work is called as
+``work(progress=..., cancel=...)``. Only immutable data crosses: the work is given the frozen
+:class:`~mission_desktop.model.Scenario` and plain options when it is made; plain numbers
+come back as progress (replications done, of how many); the result dict is handed over once
+the worker has finished with it.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
-RUNNING = "running"
-DONE = "done"
-CANCELLED = "cancelled"
-FAILED = "failed"
+from mission_desktop.gui.shared.job import CANCELLED, DONE, FAILED, RUNNING, Job, JobState
+
+__all__ = ["CANCELLED", "DONE", "FAILED", "RUNNING", "DecideJob", "problem_text"]
 
 Work = Callable[..., dict[str, Any]]
 
 
-class _Thread(QThread):
-    def __init__(self, work: Callable[[], None], parent: QObject | None = None):
-        super().__init__(parent)
-        self._work = work
-
-    def run(self) -> None:  # the worker thread
-        self._work()
-
-
-def problem_text(error: Exception) -> str:
+def problem_text(error: BaseException) -> str:
     """A ScenarioError's problems as plain lines (place: message); anything else in words."""
     problems = getattr(error, "problems", None)
     if problems:
@@ -40,82 +29,29 @@ def problem_text(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-class DecideJob(QObject):
+class DecideJob(Job):
     """``state`` is RUNNING until one of ``done(result)``, ``cancelled()`` or ``failed(text)``
-    is emitted (then ``ended()``), on the GUI thread."""
+    is emitted (then ``ended()``), on the GUI thread; ``progressed(done, total)``."""
 
     progressed = Signal(int, int)
-    done = Signal(object)
-    cancelled = Signal()
-    failed = Signal(str)
-    ended = Signal()
-
-    _progress_from_worker = Signal(int, int)
-    _end_from_worker = Signal(str, object)
+    bug_text = "It could not be worked out ({})."
+    wait_ms = 60_000
 
     def __init__(self, work: Work, parent: QObject | None = None):
-        super().__init__(parent)
-        self.state = RUNNING
-        self.result: dict[str, Any] | None = None
-        self.message = ""
-        self._work_fn = work
-        self._stop = threading.Event()
-        queued = Qt.ConnectionType.QueuedConnection
-        self._progress_from_worker.connect(self._relay_progress, queued)
-        self._end_from_worker.connect(self._relay_end, queued)
-        self._thread = _Thread(self._work, self)
-
-    # ----------------------------------------------------------------- GUI thread
-    def start(self) -> DecideJob:
-        self._thread.start()
-        return self
-
-    def cancel(self) -> None:
-        """Stop at the next replication; nothing is shown then."""
-        self._stop.set()
-
-    def is_running(self) -> bool:
-        return self.state == RUNNING
-
-    def wait(self, ms: int = 60_000) -> bool:
-        return self._thread.wait(ms)
-
-    @Slot(int, int)
-    def _relay_progress(self, done: int, total: int) -> None:
-        if self.state == RUNNING:
-            self.progressed.emit(done, total)
-
-    @Slot(str, object)
-    def _relay_end(self, state: str, payload: object) -> None:
-        self.state = state
-        if state == DONE:
-            self.result = payload  # type: ignore[assignment]
-            self.done.emit(payload)
-        elif state == CANCELLED:
-            self.cancelled.emit()
-        else:
-            self.message = str(payload)
-            self.failed.emit(self.message)
-        self.ended.emit()
-
-    # ----------------------------------------------------------------- worker thread
-    def _work(self) -> None:
         from mission_desktop.model import ScenarioError
         from mission_desktop.sim.executor import ExperimentCancelled
 
-        try:
-            out = self._work_fn(
-                progress=lambda d, t: self._progress_from_worker.emit(int(d), int(t)),
-                cancel=self._stop.is_set,
+        def run(state: JobState) -> dict[str, Any]:
+            return work(
+                progress=lambda d, t: state.set_progress(int(d), int(t)),
+                cancel=state.is_cancelled,
             )
-        except ExperimentCancelled:
-            self._end_from_worker.emit(CANCELLED, None)
-        except ScenarioError as e:
-            self._end_from_worker.emit(FAILED, problem_text(e))
-        except Exception as e:  # noqa: BLE001 - a bug must become a message, not a crash
-            self._end_from_worker.emit(FAILED, f"It could not be worked out ({problem_text(e)}).")
-        else:
-            if self._stop.is_set():
-                self._end_from_worker.emit(CANCELLED, None)
-            else:
-                self._end_from_worker.emit(DONE, out)
+
+        super().__init__(run, (ScenarioError,), (ExperimentCancelled,), parent, problem_text)
+
+    @property
+    def result(self) -> dict[str, Any] | None:
+        return self.value
+
+    def bug_message(self, error: Exception) -> str:
+        return self.bug_text.format(problem_text(error))

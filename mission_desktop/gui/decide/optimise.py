@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QSpinBox,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -128,15 +127,14 @@ class OptimiseDialog(DecideDialog):
     apply_text = "A&dd to scenario"
 
     def settings(self, row: QHBoxLayout) -> None:
-        label = QLabel("&Budget:", self)
-        self.budget = QSpinBox(self)
-        self.budget.setRange(10, 100_000)
-        self.budget.setValue(1000)
-        self.budget.setSuffix(" replications")
-        a11y(self.budget, "Budget", "The most replications it may run in all")
-        label.setBuddy(self.budget)
-        row.addWidget(label)
-        row.addWidget(self.budget)
+        self.budget = self.number_setting(
+            row,
+            "&Budget:",
+            (10, 100_000),
+            1000,
+            ("Budget", "The most replications it may run in all"),
+            " replications",
+        )
 
     def build_body(self, body: QVBoxLayout) -> None:
         top = QHBoxLayout()
@@ -263,9 +261,7 @@ class OptimiseDialog(DecideDialog):
         def change(doc: dict[str, Any]) -> None:
             made["ids"] = add_plan(doc, self.scenario, best)
 
-        problems = self.window_.document.edit(change, "Add the cheapest plan")
-        if problems:
-            self._say("Not added: " + "; ".join(f"{p.path}: {p.message}" for p in problems))
+        if not self.edit_scenario(change, "Add the cheapest plan", "Not added"):
             return
         self.apply_button.setEnabled(False)
         self._say(f"Added the variant “{PLAN_NAME}” to the scenario (Undo takes it back).")

@@ -10,11 +10,10 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
 from mission_desktop.gui.decide.base import DecideDialog
 from mission_desktop.gui.decide.charts import plot_widget
-from mission_desktop.gui.shared.access import a11y
 
 
 class _Recording:
@@ -56,22 +55,22 @@ class PrecisionDialog(DecideDialog):
     apply_text = "&Apply the number of runs"
 
     def settings(self, row: QHBoxLayout) -> None:
-        label = QLabel("&Precision ±", self)
-        self.precision = QSpinBox(self)
-        self.precision.setRange(1, 50)
-        self.precision.setValue(5)
-        self.precision.setSuffix("%")
-        a11y(self.precision, "Precision", "How close each 95% CI must be, as a share of the mean")
-        label.setBuddy(self.precision)
-        blabel = QLabel("&Budget:", self)
-        self.budget = QSpinBox(self)
-        self.budget.setRange(5, 2000)
-        self.budget.setValue(100)
-        self.budget.setSuffix(" replications")
-        a11y(self.budget, "Budget", "The most replications per variant it may run")
-        blabel.setBuddy(self.budget)
-        for w in (label, self.precision, blabel, self.budget):
-            row.addWidget(w)
+        self.precision = self.number_setting(
+            row,
+            "&Precision ±",
+            (1, 50),
+            5,
+            ("Precision", "How close each 95% CI must be, as a share of the mean"),
+            "%",
+        )
+        self.budget = self.number_setting(
+            row,
+            "&Budget:",
+            (5, 2000),
+            100,
+            ("Budget", "The most replications per variant it may run"),
+            " replications",
+        )
 
     def build_body(self, body: QVBoxLayout) -> None:
         self.answer = QLabel(self)
@@ -165,9 +164,7 @@ class PrecisionDialog(DecideDialog):
         def change(doc: dict[str, Any]) -> None:
             doc["run"]["replications"] = int(m)
 
-        problems = self.window_.document.edit(change, "Set replications (to precision)")
-        if problems:
-            self._say("Not applied: " + "; ".join(f"{p.path}: {p.message}" for p in problems))
+        if not self.edit_scenario(change, "Set replications (to precision)"):
             return
         self._say(f"The run now has {m} replications (Undo takes it back).")
         self.applied.emit("replications")

@@ -8,9 +8,7 @@ writes OUT/warmup.png, OUT/tornado.png and OUT/cheapest-plan.png. A throwaway li
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 #: (dialog, file name, the figure to show in the tornado)
@@ -23,22 +21,13 @@ SHOTS = (
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    out = Path(argv[0] if argv else "screenshots").resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("MISSION_DESKTOP_DATA_DIR", tempfile.mkdtemp(prefix="md-shots-"))
+    from mission_desktop.gui.shared.shots import screenshot_session
+
+    # first start: the window opens the hospital discharge example
+    out, app, library, window = screenshot_session(argv)
 
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
-
-    from mission_desktop.gui.app import SCENARIOS_DIR, application, create_main_window
-    from mission_desktop.store import Library, data_dir, ensure_examples
-
-    app = application([])
-    library = Library(data_dir() / "library.sqlite")
-    ensure_examples(library, SCENARIOS_DIR)
-    window = create_main_window(library)  # first start: opens the hospital discharge example
-    window.resize(1600, 1000)
-    window.show()
     taken: list[Path] = []
     queue = list(SHOTS)
 

@@ -9,7 +9,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -55,15 +54,12 @@ class SensitivityDialog(DecideDialog):
         row.addWidget(label)
 
     def build_body(self, body: QVBoxLayout) -> None:
-        row = QHBoxLayout()
-        label = QLabel("&Figure:", self)
-        self.figure_combo = QComboBox(self)
-        a11y(self.figure_combo, "Figure", "The figure whose changes the chart and the table show")
-        label.setBuddy(self.figure_combo)
-        self.figure_combo.currentIndexChanged.connect(lambda _i: self._show_figure())
-        row.addWidget(label)
-        row.addWidget(self.figure_combo, 1)
-        body.addLayout(row)
+        self.figure_combo = self.choice_row(
+            body,
+            "&Figure:",
+            ("Figure", "The figure whose changes the chart and the table show"),
+            self._show_figure,
+        )
         split = QSplitter(Qt.Orientation.Vertical, self)
         self.plot = plot_widget(split, "Tornado: change from the central run")
         self.table = QTableWidget(0, len(COLUMNS), split)

@@ -8,11 +8,10 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
 from mission_desktop.gui.decide.base import DecideDialog
 from mission_desktop.gui.decide.charts import plot_widget
-from mission_desktop.gui.shared.access import a11y
 
 KINDS = (("queue", "queue length"), ("wait", "wait"))
 
@@ -27,25 +26,21 @@ class WarmupDialog(DecideDialog):
     apply_text = "&Apply the suggested warm-up"
 
     def settings(self, row: QHBoxLayout) -> None:
-        label = QLabel("Re&plications:", self)
-        self.replications = QSpinBox(self)
-        self.replications.setRange(2, 200)
-        self.replications.setValue(max(5, self.scenario.run.replications))
-        a11y(self.replications, "Replications", "More replications give a smoother mean")
-        label.setBuddy(self.replications)
-        row.addWidget(label)
-        row.addWidget(self.replications)
+        self.replications = self.number_setting(
+            row,
+            "Re&plications:",
+            (2, 200),
+            max(5, self.scenario.run.replications),
+            ("Replications", "More replications give a smoother mean"),
+        )
 
     def build_body(self, body: QVBoxLayout) -> None:
-        row = QHBoxLayout()
-        label = QLabel("&Show:", self)
-        self.series_combo = QComboBox(self)
-        a11y(self.series_combo, "Series shown", "Which service's queue length or wait the plot shows")
-        label.setBuddy(self.series_combo)
-        self.series_combo.currentIndexChanged.connect(lambda _i: self._plot())
-        row.addWidget(label)
-        row.addWidget(self.series_combo, 1)
-        body.addLayout(row)
+        self.series_combo = self.choice_row(
+            body,
+            "&Show:",
+            ("Series shown", "Which service's queue length or wait the plot shows"),
+            self._plot,
+        )
         self.plot = plot_widget(self, "Cumulative mean over replications")
         body.addWidget(self.plot, 1)
 
@@ -145,9 +140,7 @@ class WarmupDialog(DecideDialog):
         def change(doc: dict[str, Any]) -> None:
             doc["run"]["warm_up"] = float(s)
 
-        problems = self.window_.document.edit(change, "Set warm-up (suggested)")
-        if problems:
-            self._say("Not applied: " + "; ".join(f"{p.path}: {p.message}" for p in problems))
+        if not self.edit_scenario(change, "Set warm-up (suggested)"):
             return
         self._say(f"The run's warm-up is now {s:g} {self.scenario.time_unit}s (Undo takes it back).")
         self.applied.emit("warm-up")

@@ -13,16 +13,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
-    QScrollArea,
-    QVBoxLayout,
     QWidget,
 )
 
+from mission_desktop.gui.run.lazy_page import LazyResultsPage
 from mission_desktop.gui.run.result_table import (
     EMPTY,
     GAP_WORDS,
@@ -134,49 +133,21 @@ def equality_tables(
     return out
 
 
-class CohortsPanel(QScrollArea):
+class CohortsPanel(LazyResultsPage):
     """The Cohorts page: journey times, then the equality view service by service. Built
     when first shown after a run, so the end of a run never waits for it."""
 
+    waiting_text = "Run the scenario to see each cohort's figures here."
+
+    journey: FittedTable | None = None
+    #: service id → its equality table
+    tables: dict[str, FittedTable]
+    figure_combo: QComboBox | None = None
+    #: the figure the equality view shows (the first until one is chosen)
+    _metric = EQUALITY_FIGURES[0][0]
+
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWidgetResizable(True)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setAccessibleName("Cohorts: journey times and the equality view")
-        self._scenario = None
-        self._results: dict | None = None
-        self._built = False
-        self._font_pt = 11
-        self._metric = EQUALITY_FIGURES[0][0]
-        self.journey: FittedTable | None = None
-        #: service id → its equality table
-        self.tables: dict[str, FittedTable] = {}
-        self.figure_combo: QComboBox | None = None
-        self._show_message("Run the scenario to see each cohort's figures here.")
-
-    def set_scenario(self, scenario) -> None:
-        self._scenario = scenario
-        self.clear()
-
-    def clear(self) -> None:
-        self._results = None
-        self._show_message("Run the scenario to see each cohort's figures here.")
-
-    def set_font_size(self, points: int) -> None:
-        self._font_pt = max(int(points), 6)
-        self._built = False
-        if self.isVisible():
-            self.ensure_built()
-
-    def show_results(self, results: dict) -> None:
-        self._results = results
-        self._built = False
-        if self.isVisible():
-            self.ensure_built()
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
-        super().showEvent(event)
-        self.ensure_built()
+        super().__init__("Cohorts: journey times and the equality view", parent)
 
     def set_metric(self, metric: str) -> None:
         """Show the equality view of this figure (mean_wait, p90_wait, share_within_target)."""
@@ -190,26 +161,11 @@ class CohortsPanel(QScrollArea):
         if self.figure_combo is not None:
             self.set_metric(self.figure_combo.itemData(index))
 
-    def _body(self) -> QVBoxLayout:
+    def _forget(self) -> None:
         self.journey, self.tables, self.figure_combo = None, {}, None
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setSpacing(10)
-        self.setWidget(body)
-        return layout
 
-    def _show_message(self, text: str) -> None:
-        layout = self._body()
-        label = plain_label(text)
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(label)
-        self._built = True
-
-    def ensure_built(self) -> None:
-        """Build the page now (if results came, or the figure changed, since last built)."""
-        if self._built or self._results is None:
-            return
-        results, pt = self._results, self._font_pt
+    def _build(self, results: dict) -> None:
+        pt = self._font_pt
         journeys = journey_table(results, self._scenario)
         services = equality_tables(results, self._scenario, self._metric)
         visits = any(
@@ -278,5 +234,4 @@ class CohortsPanel(QScrollArea):
                 self.tables[sid] = table
                 layout.addWidget(table)
         layout.addStretch(1)
-        self._built = True
         self.verticalScrollBar().setValue(scrolled)

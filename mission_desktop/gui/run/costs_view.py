@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QSizePolicy, QVBoxLayout, QWidget
 
+from mission_desktop.gui.run.lazy_page import LazyResultsPage
 from mission_desktop.gui.run.result_table import (
     COST_WORDS,
     EMPTY,
@@ -179,69 +179,23 @@ def cost_tile(results: dict[str, Any], scenario, font_pt: int = 11) -> QFrame | 
     return box
 
 
-class CostsPanel(QScrollArea):
+class CostsPanel(LazyResultsPage):
     """The Costs page: one table (figures × variants) and the costs in words. Built when
     first shown after a run, so the end of a run never waits for it."""
 
+    waiting_text = "Run the scenario to see its costs here."
+
+    table: FittedTable | None = None
+    data: TableData | None = None
+    words: list[str]
+
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWidgetResizable(True)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setAccessibleName("Costs per variant")
-        self._scenario = None
-        self._results: dict | None = None
-        self._built = False
-        self._font_pt = 11
-        self.table: FittedTable | None = None
-        self.data: TableData | None = None
-        self.words: list[str] = []
-        self._show_message("Run the scenario to see its costs here.")
+        super().__init__("Costs per variant", parent)
 
-    # the run view's calls (the same as the Results page's)
-    def set_scenario(self, scenario) -> None:
-        self._scenario = scenario
-        self.clear()
-
-    def clear(self) -> None:
-        self._results = None
-        self._show_message("Run the scenario to see its costs here.")
-
-    def set_font_size(self, points: int) -> None:
-        self._font_pt = max(int(points), 6)
-        self._built = False
-        if self.isVisible():
-            self.ensure_built()
-
-    def show_results(self, results: dict) -> None:
-        self._results = results
-        self._built = False
-        if self.isVisible():
-            self.ensure_built()
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
-        super().showEvent(event)
-        self.ensure_built()
-
-    def _body(self) -> QVBoxLayout:
+    def _forget(self) -> None:
         self.table, self.data, self.words = None, None, []
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        layout.setSpacing(10)
-        self.setWidget(body)
-        return layout
 
-    def _show_message(self, text: str) -> None:
-        layout = self._body()
-        label = plain_label(text)
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(label)
-        self._built = True
-
-    def ensure_built(self) -> None:
-        """Build the page now (if results came since it was last built)."""
-        if self._built or self._results is None:
-            return
-        results = self._results
+    def _build(self, results: dict) -> None:
         data = cost_table(results, self._scenario)
         if data is None:
             self._show_message("This run has no costs to show.")
@@ -275,4 +229,3 @@ class CostsPanel(QScrollArea):
             for sentence in self.words:
                 layout.addWidget(plain_label(sentence, sized_font(pt)))
         layout.addStretch(1)
-        self._built = True
