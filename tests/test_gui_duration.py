@@ -99,7 +99,7 @@ def test_duration_edit_leaves_a_precise_value_alone(qtbot):
 
 
 def test_duration_edit_bad_text_gives_a_message_and_keeps_the_value(qtbot):
-    from mission_desktop.gui.edit.common import InlineProblem
+    from mission_desktop.gui.edit.fields import InlineProblem
 
     edit = DurationEdit("Horizon")
     problem = InlineProblem()

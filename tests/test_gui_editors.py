@@ -21,13 +21,9 @@ from mission_desktop.gui.edit.distribution import (  # noqa: E402
     density,
     mean_of,
 )
-from mission_desktop.gui.edit.document import (  # noqa: E402
-    ScenarioDocument,
-    path_startswith,
-    resolve,
-    split_path,
-)
+from mission_desktop.gui.edit.document import ScenarioDocument  # noqa: E402
 from mission_desktop.gui.edit.panel import EditorPanel  # noqa: E402
+from mission_desktop.gui.edit.paths import path_startswith, resolve, split_path  # noqa: E402
 from mission_desktop.model import scenario_from_dict  # noqa: E402
 
 
@@ -605,8 +601,8 @@ def test_tab_order_follows_reading_order_in_the_service_form(panel):
 
 
 def test_problem_words_and_colours_meet_wcag_contrast():
-    from mission_desktop.gui.edit.common import PROBLEM_COLOUR, PROBLEM_TEXT_COLOUR
-    from mission_desktop.gui.edit.document import PROBLEM_BACKGROUND
+    from mission_desktop.gui.edit.fields import PROBLEM_COLOUR, PROBLEM_TEXT_COLOUR
+    from mission_desktop.gui.edit.table_model import PROBLEM_BACKGROUND
     from mission_desktop.gui.shared.palette import (
         HEAT_STEPS,
         MIN_TEXT_CONTRAST,
@@ -667,7 +663,7 @@ def test_columns_are_fitted_again_after_a_zoom(panel, qtbot):
     ],
 )
 def test_format_wait_names_the_unit_and_converts_small_fractions(wait, unit, text):
-    from mission_desktop.gui.edit.document import format_wait
+    from mission_desktop.report.format import format_wait
 
     assert format_wait(wait, unit) == text
 

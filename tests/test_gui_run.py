@@ -23,7 +23,8 @@ from mission_desktop.gui.run.kpi import (  # noqa: E402
     summarise,
 )
 from mission_desktop.gui.run.kpi_panel import KpiPanel  # noqa: E402
-from mission_desktop.gui.run.view import RunView, format_duration  # noqa: E402
+from mission_desktop.gui.run.running import format_duration  # noqa: E402
+from mission_desktop.gui.run.view import RunView  # noqa: E402
 from mission_desktop.model import loads_scenario  # noqa: E402
 from mission_desktop.sim.snapshots import ServiceSnapshot, Snapshot  # noqa: E402
 

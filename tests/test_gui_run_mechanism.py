@@ -24,7 +24,8 @@ from test_gui_run import make_scenario  # noqa: E402
 
 from mission_desktop.gui.run import run_process, run_task  # noqa: E402
 from mission_desktop.gui.run import worker as w  # noqa: E402
-from mission_desktop.gui.run.plots import PLOTS_PER_TICK, LivePlots  # noqa: E402
+from mission_desktop.gui.run.plot_redraw import PLOTS_PER_TICK  # noqa: E402
+from mission_desktop.gui.run.plots import LivePlots  # noqa: E402
 from mission_desktop.gui.run.run_task import SLICE, RunCancelled, RunRequest, RunState  # noqa: E402
 from mission_desktop.sim.snapshots import ServiceSnapshot, Snapshot  # noqa: E402
 

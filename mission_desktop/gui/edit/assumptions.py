@@ -8,16 +8,12 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from mission_desktop.gui.edit.common import ListEditor
-from mission_desktop.gui.edit.document import (
-    Column,
-    ListTableModel,
-    ScenarioDocument,
-    unique_id,
-    value_problem,
-)
+from mission_desktop.gui.edit.document import ScenarioDocument, value_problem
+from mission_desktop.gui.edit.list_editor import ListEditor
 from mission_desktop.gui.edit.ranges import lever_columns, reset_lever
+from mission_desktop.gui.edit.references import unique_id
 from mission_desktop.gui.edit.services import _store_text
+from mission_desktop.gui.edit.table_model import Column, ListTableModel
 
 RELIABILITY = ("", "low", "medium", "high")
 

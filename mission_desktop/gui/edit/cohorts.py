@@ -16,29 +16,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mission_desktop.gui.edit.common import (
-    InlineProblem,
-    ListDetailPanel,
-    mark_invalid,
-    problem_text,
-    routes_editor,
-    show_list,
-)
-from mission_desktop.gui.edit.document import (
-    Column,
-    ScenarioDocument,
-    describe_routes,
-    fmt_number,
-    parse_number,
-    path_startswith,
-    plural_unit,
-    rename_cohort,
-    unique_id,
-)
+from mission_desktop.gui.edit.describe import describe_routes
+from mission_desktop.gui.edit.document import ScenarioDocument, parse_number
 from mission_desktop.gui.edit.duration import DurationEdit, exact
+from mission_desktop.gui.edit.fields import InlineProblem, mark_invalid, problem_text
+from mission_desktop.gui.edit.list_editor import ListDetailPanel, show_list
+from mission_desktop.gui.edit.paths import path_startswith
+from mission_desktop.gui.edit.references import rename_cohort, unique_id
+from mission_desktop.gui.edit.routes_table import routes_editor
 from mission_desktop.gui.edit.schedules import ArrivalProfileEditor, parse_profile
 from mission_desktop.gui.edit.services import _store_text
+from mission_desktop.gui.edit.table_model import Column
 from mission_desktop.gui.shared.access import a11y
+from mission_desktop.report.format import plain as fmt_number
+from mission_desktop.report.format import plural_unit
 
 
 def _store_priority(item: dict[str, Any], value: Any, path: str) -> None:

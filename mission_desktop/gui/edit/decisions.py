@@ -18,17 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mission_desktop.gui.edit.common import FieldProblems, InlineProblem, ListEditor
-from mission_desktop.gui.edit.document import (
-    Column,
-    ListTableModel,
-    ScenarioDocument,
-    fmt_number,
-    parse_number,
-)
+from mission_desktop.gui.edit.document import ScenarioDocument, parse_number
 from mission_desktop.gui.edit.duration import exact
+from mission_desktop.gui.edit.fields import FieldProblems, InlineProblem
+from mission_desktop.gui.edit.list_editor import ListEditor
 from mission_desktop.gui.edit.ranges import lever_columns, range_key, reset_lever
+from mission_desktop.gui.edit.table_model import Column, ListTableModel
 from mission_desktop.gui.shared.access import a11y
+from mission_desktop.report.format import plain as fmt_number
 
 #: a first step for each kind of range
 DEFAULT_STEP = {"add": 1, "multiply": 0.1, "p": 0.1}

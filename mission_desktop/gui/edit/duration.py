@@ -19,11 +19,11 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from mission_desktop.gui.edit.common import mark_invalid
-from mission_desktop.gui.edit.document import plural_unit, value_problem
+from mission_desktop.gui.edit.document import value_problem
+from mission_desktop.gui.edit.fields import mark_invalid
 from mission_desktop.gui.shared.access import a11y
 from mission_desktop.model.dates import date_label, parse_date, to_datetime, to_model_time
-from mission_desktop.report.format import parse_duration
+from mission_desktop.report.format import parse_duration, plural_unit
 
 #: what the tooltip of every duration field says about typing one
 TYPING_TIP = "Type it in any unit: 15 min, 2.5 h, 3 days, 2 weeks (a plain number is in {unit})"

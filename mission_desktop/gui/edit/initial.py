@@ -12,27 +12,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mission_desktop.gui.edit.common import (
-    FieldProblems,
-    InlineProblem,
-    ListEditor,
-    mark_invalid,
-    show_list,
-)
+from mission_desktop.gui.edit.describe import describe_distribution
 from mission_desktop.gui.edit.distribution import DistributionEditor
-from mission_desktop.gui.edit.document import (
-    Column,
-    ListTableModel,
-    ScenarioDocument,
-    describe_distribution,
-    fmt_number,
-    parse_number,
-    plural_unit,
-    value_problem,
-)
+from mission_desktop.gui.edit.document import ScenarioDocument, parse_number, value_problem
 from mission_desktop.gui.edit.duration import DurationEdit, exact, parse_time
+from mission_desktop.gui.edit.fields import FieldProblems, InlineProblem, mark_invalid
+from mission_desktop.gui.edit.list_editor import ListEditor, show_list
+from mission_desktop.gui.edit.table_model import Column, ListTableModel
 from mission_desktop.gui.shared.access import a11y
 from mission_desktop.model.twin import OBSERVED_FIGURES
+from mission_desktop.report.format import plain as fmt_number
+from mission_desktop.report.format import plural_unit
 
 # --------------------------------------------------------------------------- initial people
 

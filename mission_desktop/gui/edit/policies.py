@@ -7,20 +7,14 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QLabel, QSplitter, QVBoxLayout, QWidget
 
-from mission_desktop.gui.edit.common import ListEditor, show_list
-from mission_desktop.gui.edit.document import (
-    Column,
-    ListTableModel,
-    ScenarioDocument,
-    fmt_number,
-    parse_number,
-    rename_policy,
-    unique_id,
-    value_problem,
-)
+from mission_desktop.gui.edit.document import ScenarioDocument, parse_number, value_problem
 from mission_desktop.gui.edit.duration import date_note, exact, store_duration
+from mission_desktop.gui.edit.list_editor import ListEditor, show_list
+from mission_desktop.gui.edit.references import rename_policy, unique_id
 from mission_desktop.gui.edit.services import _store_text
+from mission_desktop.gui.edit.table_model import Column, ListTableModel
 from mission_desktop.model.scenario import LEVERS
+from mission_desktop.report.format import plain as fmt_number
 
 OPERATIONS = ("set", "add", "multiply")
 MULTIPLY_ONLY = ("service_time", "patience")

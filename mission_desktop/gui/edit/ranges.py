@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from mission_desktop.gui.edit.document import Column, ScenarioDocument, value_problem
+from mission_desktop.gui.edit.document import ScenarioDocument, value_problem
 from mission_desktop.gui.edit.duration import exact
+from mission_desktop.gui.edit.table_model import Column
 from mission_desktop.model.scenario import LEVERS
 
 #: the range's key for each lever

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mission_desktop.gui.edit.common import FieldProblems, InlineProblem
 from mission_desktop.gui.edit.document import ScenarioDocument
 from mission_desktop.gui.edit.duration import DurationEdit
+from mission_desktop.gui.edit.fields import FieldProblems, InlineProblem
 from mission_desktop.gui.shared.access import a11y
 from mission_desktop.gui.shared.markdown_view import MarkdownView
 from mission_desktop.model import Problem

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from mission_desktop.gui.edit.document import scenario_to_dict, unique_name
+from mission_desktop.gui.edit.document import scenario_to_dict
+from mission_desktop.gui.edit.references import unique_name
 from mission_desktop.gui.window.dialogs import (
     DISCARD,
     SAVE,

@@ -29,9 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mission_desktop.gui.edit.document import fmt_number, parse_number, plural_unit, value_problem
+from mission_desktop.gui.edit.document import parse_number, value_problem
 from mission_desktop.gui.edit.duration import DurationEdit, exact, parse_time
 from mission_desktop.gui.shared.access import a11y
+from mission_desktop.report.format import plain as fmt_number
+from mission_desktop.report.format import plural_unit
 
 #: A sensible first cycle per time unit: (period, number of profile multipliers).
 DEFAULT_CYCLE: dict[str, tuple[float, int]] = {

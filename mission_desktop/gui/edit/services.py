@@ -18,30 +18,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mission_desktop.gui.edit.common import (
-    FieldProblems,
-    InlineProblem,
-    ListDetailPanel,
-    routes_editor,
-    show_list,
-    spin_value,
-)
+from mission_desktop.gui.edit.describe import describe_distribution
 from mission_desktop.gui.edit.distribution import DistributionEditor
-from mission_desktop.gui.edit.document import (
-    Column,
-    ScenarioDocument,
-    describe_distribution,
-    fmt_number,
-    format_wait,
-    parse_number,
-    rename_service,
-    unique_id,
-    value_problem,
-)
+from mission_desktop.gui.edit.document import ScenarioDocument, parse_number, value_problem
 from mission_desktop.gui.edit.duration import DurationEdit
+from mission_desktop.gui.edit.fields import FieldProblems, InlineProblem, spin_value
 from mission_desktop.gui.edit.initial import InitialEditor, ObservedEditor
+from mission_desktop.gui.edit.list_editor import ListDetailPanel, show_list
+from mission_desktop.gui.edit.references import rename_service, unique_id
+from mission_desktop.gui.edit.routes_table import routes_editor
 from mission_desktop.gui.edit.schedules import CapacityScheduleEditor, parse_schedule
+from mission_desktop.gui.edit.table_model import Column
 from mission_desktop.gui.shared.access import a11y
+from mission_desktop.report.format import format_wait
+from mission_desktop.report.format import plain as fmt_number
 
 
 def _store_text(key: str, required: bool = True):

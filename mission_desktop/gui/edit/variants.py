@@ -15,9 +15,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mission_desktop.gui.edit.common import InlineProblem, ListEditor, problem_text
-from mission_desktop.gui.edit.document import Column, ListTableModel, ScenarioDocument, unique_id
+from mission_desktop.gui.edit.document import ScenarioDocument
+from mission_desktop.gui.edit.fields import InlineProblem, problem_text
+from mission_desktop.gui.edit.list_editor import ListEditor
+from mission_desktop.gui.edit.references import unique_id
 from mission_desktop.gui.edit.services import _store_text
+from mission_desktop.gui.edit.table_model import Column, ListTableModel
 from mission_desktop.gui.shared.access import a11y
 
 

@@ -14,7 +14,8 @@ from PySide6.QtGui import (
     QDropEvent,
 )
 
-from mission_desktop.gui.edit.document import scenario_to_dict, unique_name
+from mission_desktop.gui.edit.document import scenario_to_dict
+from mission_desktop.gui.edit.references import unique_name
 from mission_desktop.gui.files.loading import load_off_thread
 from mission_desktop.gui.shared.text import menu_text, plain_tip
 from mission_desktop.gui.window.dialogs import (

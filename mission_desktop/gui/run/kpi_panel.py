@@ -17,10 +17,10 @@ from mission_desktop.gui.run.kpi import (
     summarise,
     summary_html,
 )
-from mission_desktop.gui.run.plots import baseline_id
 from mission_desktop.gui.run.tiles import TileBuilder, wrapping_label
 from mission_desktop.gui.shared.palette import NEUTRAL, department_colours
 from mission_desktop.gui.shared.text import plain_label
+from mission_desktop.report.summary import baseline_id
 
 
 class _Page(QWidget):

@@ -14,16 +14,18 @@ During a run the curves are replication 1, live (the caption says so); when the 
 arrive (:meth:`LivePlots.show_results`) they become the mean over every replication with its
 95% band. The warm-up is shaded and labelled, and each policy's start is a labelled dashed
 line (plot_marks.py).
+
+The grid of plots is built in plot_grid.py, snapshots are received and the curves redrawn in
+plot_redraw.py, and the results' curves and bands drawn in plot_results.py (mixins of
+:class:`LivePlots`).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 
-import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -37,39 +39,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from mission_desktop.gui.run.plot_data import ROLLING_WINDOW_SHARE, LiveSeries
-from mission_desktop.gui.run.plot_marks import add_policy_line, add_warm_up, policy_starts
+from mission_desktop.gui.run.plot_data import LiveSeries
+from mission_desktop.gui.run.plot_grid import PlotGridMixin
+from mission_desktop.gui.run.plot_marks import add_policy_line, policy_starts
+from mission_desktop.gui.run.plot_redraw import RedrawMixin
 from mission_desktop.gui.run.plot_results import ResultsCurves
-from mission_desktop.gui.run.plot_style import (  # noqa: F401 - baseline_id, plural_unit: re-exported
+from mission_desktop.gui.run.plot_style import (
     METRICS,
     baseline_id,
     legend_html,
     metric_title,
-    plot_columns,
     plural_unit,
     variant_colour,
     variant_pen,
 )
-from mission_desktop.gui.shared.date_axis import use_dates
-from mission_desktop.gui.shared.text import plain_label, plain_tip
-from mission_desktop.sim.snapshots import Snapshot
-
-#: a plot is never drawn shorter than this (pixels at the default font); below it, scroll
-MIN_PLOT_HEIGHT = 100
-#: this many plots are repainted per pass of the event loop (each is a separate view with
-#: its own repaint of a few milliseconds; see _redraw_some)
-PLOTS_PER_TICK = 1
+from mission_desktop.gui.shared.text import plain_tip
 
 
-class _SmallPlot(pg.PlotWidget):
-    """A plot that asks for no more than its minimum height: the grid fits the space it is
-    given (a scroll area appears only when even the minimum does not fit)."""
-
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
-        return QSize(200, max(self.minimumHeight(), 60))
-
-
-class LivePlots(ResultsCurves, QWidget):
+class LivePlots(RedrawMixin, PlotGridMixin, ResultsCurves, QWidget):
     """Small multiples of queue length (or rolling mean wait) per service."""
 
     metric_changed = Signal(str)
@@ -222,121 +209,6 @@ class LivePlots(ResultsCurves, QWidget):
             out[base] = 0
         return out
 
-    def _clear_grid(self) -> None:
-        while self._grid.count():
-            item = self._grid.takeAt(0)
-            widget = item.widget()
-            if widget is not None:
-                widget.setParent(None)
-                widget.deleteLater()
-        self._plots.clear()
-        self._cells = []
-        self._plot_widgets.clear()
-        self._curves.clear()
-        self._bands.clear()
-        self._policy_lines = []
-        self.warm_up_regions.clear()
-        self.titles.clear()
-
-    def _build(self, variant_ids: list[str]) -> None:
-        """One titled plot per service (every service, however many), then the curves."""
-        self._timer.stop()
-        self._clear_grid()
-        self._cells = []
-        tick_font = QFont()
-        tick_font.setPointSize(max(self._font_pt - 2, 6))
-        title_font = QFont()
-        title_font.setPointSize(max(self._font_pt - 1, 6))
-        title_font.setBold(True)
-        min_h = round(MIN_PLOT_HEIGHT * self._font_pt / 13)
-        mark_font = QFont()
-        mark_font.setPointSize(max(self._font_pt - 3, 6))
-        warm_up = float(self._scenario.run.warm_up) if self._scenario is not None else 0.0
-        first_plot: pg.PlotItem | None = None
-        for sid, sname in self._services:
-            title = plain_label(QLabel(), sname)
-            title.setWordWrap(True)
-            title.setFont(title_font)
-            title.setMinimumWidth(40)
-            title.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom)
-            title.setStyleSheet("color: #111111;")
-            title.setToolTip(plain_tip(sname))
-            title.setAccessibleName(f"Plot of {sname}")
-            title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-            widget = _SmallPlot(background="w")
-            widget.setMinimumHeight(min_h)
-            widget.setAccessibleName(f"Live plot of {sname}")
-            widget.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Expanding)
-            plot = widget.getPlotItem()
-            plot.showGrid(x=False, y=True, alpha=0.25)
-            plot.setMenuEnabled(False)
-            plot.setMouseEnabled(x=False, y=False)
-            plot.hideButtons()
-            use_dates(plot, self._scenario)  # dates on the time axis where it has them
-            for axis_name in ("left", "bottom"):
-                axis = plot.getAxis(axis_name)
-                axis.setStyle(tickFont=tick_font, tickTextOffset=4)
-                axis.setPen(pg.mkPen("#444"))
-                axis.setTextPen(pg.mkPen("#222"))
-            plot.setXRange(0, self._horizon, padding=0.02)
-            plot.setYRange(0, 1, padding=0)
-            plot.setLimits(xMin=0, xMax=self._horizon * 1.02)
-            region = add_warm_up(plot, min(warm_up, self._horizon), mark_font)
-            if region is not None:
-                self.warm_up_regions[sid] = region
-            if first_plot is None:
-                first_plot = plot
-            else:
-                plot.setXLink(first_plot)
-            self._cells.append((title, widget))
-            self._plots[sid] = plot
-            self._plot_widgets[sid] = widget
-            self.titles[sid] = title
-        self._columns = 0
-        self._arrange()
-        # each plot redrawn redraw_hz times a second, a few plots per timer tick
-        ticks = max(math.ceil(len(self._plots) / PLOTS_PER_TICK), 1)
-        self._timer.setInterval(max(int(1000 / (self._redraw_hz * ticks)), 10))
-        self._apply_metric_labels()
-        self._build_curves(variant_ids)
-
-    def _arrange(self) -> None:
-        """Place the plots in as many columns as the width allows (see plot_columns)."""
-        width = self.scroll.viewport().width() if self.isVisible() else None
-        cols = plot_columns(len(self._cells), width, self._font_pt)
-        if cols == self._columns:
-            return
-        self._columns = cols
-        for title, widget in self._cells:
-            self._grid.removeWidget(title)
-            self._grid.removeWidget(widget)
-        for c in range(self._grid.columnCount()):
-            self._grid.setColumnStretch(c, 0)
-        for r in range(self._grid.rowCount()):
-            self._grid.setRowStretch(r, 0)
-        # titles in a row of their own: a row's plots line up however their titles wrap
-        for i, (title, widget) in enumerate(self._cells):
-            row, col = divmod(i, cols)
-            self._grid.addWidget(title, 2 * row, col)
-            self._grid.addWidget(widget, 2 * row + 1, col)
-            self._grid.setRowStretch(2 * row + 1, 1)
-        for c in range(cols):
-            self._grid.setColumnStretch(c, 1)
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt API
-        super().resizeEvent(event)
-        if self._cells:
-            self._arrange()
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt API
-        super().showEvent(event)
-        if self._cells:
-            self._arrange()
-
-    @property
-    def columns(self) -> int:
-        return self._columns
-
     def _build_curves(self, variant_ids: list[str]) -> None:
         """One curve per (variant, service), and the legend; forgets the data."""
         running = self._timer.isActive()
@@ -402,114 +274,6 @@ class LivePlots(ResultsCurves, QWidget):
         self.axis_label.setText(f"· across: time ({plural_unit(self._time_unit)})")
 
     # ------------------------------------------------------------------ data
-    def clear(self) -> None:
-        """Forget the data of the last run (the curves stay).
-
-        The plots are emptied by the redraw timer, one per tick, not all at once here: at
-        the start of a run that would repaint every plot in one pass of the event loop."""
-        self._series = {v: self._new_series() for v in self._variant_ids}
-        self.snapshots_drawn = 0
-        self._enter_live()
-        self._dirty = True
-        if not self._timer.isActive():
-            self._timer.start()
-
-    def start(self) -> None:
-        """Start the redraw timer (call when a run starts)."""
-        self._timer.start()
-
-    def finish(self) -> None:
-        """Draw the last data and stop the redraw timer."""
-        self.redraw()
-        self._timer.stop()
-
-    @Slot(object)
-    def add_snapshot(self, snapshot: Snapshot) -> None:
-        self.add_snapshots([snapshot])
-
-    @Slot(object)
-    def add_snapshots(self, snapshots: Iterable[Snapshot]) -> None:
-        """Append snapshots (cheap: no drawing here; the timer redraws)."""
-        window = self._horizon * ROLLING_WINDOW_SHARE
-        for snap in snapshots:
-            series = self._series.get(snap.variant_id)
-            if series is not None and series.append(snap, window):
-                self.snapshots_drawn += 1
-                self._dirty = True
-        if self._dirty and not self._timer.isActive():
-            self._timer.start()
-
-    @Slot()
-    def redraw(self) -> None:
-        """Draw every plot whose data changed (now, all at once)."""
-        if self._dirty:
-            self._dirty = False
-            self._stale = set(self._plots)
-        self._draw(list(self._stale))
-
-    @Slot()
-    def _redraw_some(self) -> None:
-        """Timer tick: draw the next few plots whose data changed (round robin).
-
-        Painting a plot costs a few milliseconds; drawing them a few per tick keeps every
-        pass of the event loop short however many services there are."""
-        if self._dirty:
-            self._dirty = False
-            self._stale = set(self._plots)
-        if not self._stale:
-            self._timer.stop()  # nothing new: add_snapshots starts it again
-            return
-        order = list(self._plots)
-        n = len(order)
-        chosen = []
-        for k in range(n):
-            sid = order[(self._cursor + k) % n]
-            if sid in self._stale:
-                chosen.append(sid)
-                if len(chosen) == PLOTS_PER_TICK:
-                    self._cursor = (self._cursor + k + 1) % n
-                    break
-        self._draw(chosen)
-
-    def _draw(self, service_ids: list[str]) -> None:
-        wanted = set(service_ids)
-        self._stale -= wanted
-        top: dict[str, float] = {}
-        if self._shows_results():
-            self._set_y_ranges(service_ids, self._draw_results(service_ids))
-            return
-        for vid, series in self._series.items():
-            t = np.asarray(series.time, dtype=float)
-            values = series.queue if self._metric == "queue" else series.wait
-            for sid in service_ids:
-                curve = self._curves.get((vid, sid))
-                ys = values.get(sid)
-                if curve is not None and ys is not None:
-                    y = np.asarray(ys)
-                    curve.setData(t, y)
-                    finite = y[np.isfinite(y)]
-                    if finite.size:
-                        top[sid] = max(top.get(sid, 0.0), float(finite.max()))
-        self._set_y_ranges(service_ids, top)
-
-    def _set_y_ranges(self, service_ids: list[str], top: dict[str, float]) -> None:
-        # y from 0 (a flat zero line must not autoscale to ±0.001)
-        for sid in service_ids:
-            plot = self._plots.get(sid)
-            if plot is not None:
-                plot.setYRange(0, max(top.get(sid, 0.0) * 1.08, 1.0), padding=0)
-
-    def series(self, variant_id: str, service_id: str, metric: str = "queue"):
-        """(times, values) received so far for one curve (tests, export)."""
-        s = self._series[variant_id]
-        values = s.queue if metric == "queue" else s.wait
-        return list(s.time), list(values[service_id])
-
-    @property
-    def service_ids(self) -> list[str]:
-        """The services that have a plot, in the order shown."""
-        return list(self._plots)
-
     # ------------------------------------------------------------------ metric & export
     @property
     def metric(self) -> str:
