@@ -1,6 +1,7 @@
 """The scenario: typed, immutable, validated; file format, versions, migrations; policies."""
 
 from .checks import check_scenario
+from .cohorts import Cohort
 from .errors import Problem, ScenarioError, format_path
 from .io import (
     dumps_scenario,
@@ -11,17 +12,10 @@ from .io import (
     scenario_from_dict,
     scenario_to_dict,
 )
+from .levers import Policy, Variant
 from .policies import Phase, ServiceParams, variant_timeline
-from .scenario import (
-    FORMAT,
-    VERSION,
-    Cohort,
-    Policy,
-    RunSettings,
-    Scenario,
-    Service,
-    Variant,
-)
+from .scenario import FORMAT, VERSION, RunSettings, Scenario
+from .services import Service
 
 __all__ = [
     "FORMAT",

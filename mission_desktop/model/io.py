@@ -24,12 +24,15 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from . import jsonread
+from .base import MIN_POSITIVE
 from .checks import check_references, check_scenario
 from .checks_twin import check_twin
+from .distributions import DIST_NAMES
 from .errors import Problem, ScenarioError, format_path, named
 from .jsonread import MAX_NESTING, parse_json, too_big_message
+from .levers import LEVERS
 from .places import in_document_order
-from .scenario import DIST_NAMES, FORMAT, LEVERS, MIN_POSITIVE, VERSION, Scenario
+from .scenario import FORMAT, VERSION, Scenario
 from .text import hostile_values, layout_problems
 from .typos import UnknownKey, closest, unknown_key_problems
 

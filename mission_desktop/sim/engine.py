@@ -26,8 +26,9 @@ import numpy as np
 import simpy
 from simpy.events import NORMAL
 
+from ..model.distributions import Exponential
 from ..model.policies import Phase, variant_timeline
-from ..model.scenario import Exponential, Scenario
+from ..model.scenario import Scenario
 from . import streams
 from .growth import next_grown_arrival
 from .initial import place_initial_people

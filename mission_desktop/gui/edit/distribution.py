@@ -21,7 +21,7 @@ from mission_desktop.gui.edit.common import InlineProblem, mark_invalid
 from mission_desktop.gui.edit.document import plural_unit
 from mission_desktop.gui.edit.duration import DurationEdit, exact, parse_time
 from mission_desktop.gui.shared.access import a11y
-from mission_desktop.model.scenario import normal_clamped_mean
+from mission_desktop.model.distributions import normal_clamped_mean
 
 PARAMS: dict[str, tuple[str, ...]] = {
     "exponential": ("mean",),

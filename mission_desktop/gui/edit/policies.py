@@ -20,7 +20,7 @@ from mission_desktop.gui.edit.document import (
 )
 from mission_desktop.gui.edit.duration import date_note, exact, store_duration
 from mission_desktop.gui.edit.services import _store_text
-from mission_desktop.model.scenario import LEVERS
+from mission_desktop.model.levers import LEVERS
 
 OPERATIONS = ("set", "add", "multiply")
 MULTIPLY_ONLY = ("service_time", "patience")
