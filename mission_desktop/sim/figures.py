@@ -38,7 +38,7 @@ import numpy as np
 
 from ..model.io import dumps_scenario
 from ..model.scenario import Scenario
-from .engine import ReplicationSummary
+from .summary import ReplicationSummary
 
 #: the standard normal quantile for a two-sided 95% interval
 Z95 = 1.959963984540054
