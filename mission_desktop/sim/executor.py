@@ -27,8 +27,8 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
 
+from ..model.canonical import dumps_scenario
 from ..model.errors import Problem, ScenarioError
-from ..model.io import dumps_scenario
 from ..model.scenario import Scenario
 from .engine import Simulation
 from .lifeline import watch_parent

@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from ..model.io import dumps_scenario
+from ..model.canonical import dumps_scenario
 from ..model.scenario import Scenario
 from .summary import ReplicationSummary
 
