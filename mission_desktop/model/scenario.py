@@ -5,7 +5,8 @@ and the lookups of its parts. The parts have their own modules: :mod:`.distribut
 
 Structural rules (types, ranges, unknown fields) live on the models; rules that need the
 whole scenario (ids resolve, probabilities sum, policies apply cleanly) live in
-:mod:`mission_desktop.model.checks` (and, for the version-2 fields, :mod:`.checks_twin`). No Qt, no SimPy, no files here.
+:mod:`mission_desktop.model.checks` (and, for the version-2 fields, :mod:`.checks_twin`).
+No Qt, no SimPy, no files here.
 """
 
 from __future__ import annotations
