@@ -107,7 +107,7 @@ def test_a_spent_budget_names_the_figures_still_short() -> None:
 def test_a_difference_whose_interval_excludes_zero_needs_no_more() -> None:
     # a large, sure effect: the difference's CI excludes 0 long before it is ±1% of baseline
     reps = {"baseline": [], "v": []}
-    from mission_desktop.sim.engine import ReplicationSummary
+    from mission_desktop.sim.summary import ReplicationSummary
 
     rng = np.random.default_rng(1)
     for r in range(10):

@@ -221,7 +221,7 @@ def test_normal_with_limits_in_the_editor(qtbot):
 
 def test_normal_density_is_floored_at_zero_and_its_mean_is_the_clamped_one():
     from mission_desktop.gui.edit.distribution import mean_of
-    from mission_desktop.model.scenario import normal_clamped_mean
+    from mission_desktop.model.distributions import normal_clamped_mean
 
     dist = {"dist": "normal", "mean": 1, "sd": 1}
     x, y = density(dist)

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from mission_desktop.model import Problem, Scenario, ScenarioError, io, jsonread
+from mission_desktop.model import Problem, Scenario, ScenarioError, format_path, jsonread
+from mission_desktop.model.canonical import dumps_scenario
 from mission_desktop.model.io import load_scenario, loads_scenario, scenario_from_dict
 
 Doc = dict[str, Any]
@@ -363,7 +364,7 @@ def test_x_fields_and_ui_are_accepted_and_preserved(scenario_doc: Doc) -> None:
     scenario_doc["policies"][0]["changes"][0]["x_why"] = "winter plan"
     scenario_doc["ui"] = {"layout": {"gp": [1, 2]}, "anything": {"goes": [None, True]}}
     scenario = scenario_from_dict(scenario_doc)
-    written = json.loads(io.dumps_scenario(scenario))
+    written = json.loads(dumps_scenario(scenario))
     assert written["x_owner"] == scenario_doc["x_owner"]
     assert written["services"][0]["x_note"] == "checked with the practice manager"
     assert written["services"][1]["service_time"]["x_source"] == "SUS 2024"
@@ -841,7 +842,7 @@ def test_true_and_false_are_not_whole_numbers(
     scenario_doc: Doc, where: tuple[Any, ...], value: bool
 ) -> None:
     _set(*where, value)(scenario_doc)
-    p = assert_problem(problems_of(scenario_doc), io.format_path(where))
+    p = assert_problem(problems_of(scenario_doc), format_path(where))
     assert p.message == "must be a whole number"
 
 
@@ -867,7 +868,7 @@ def test_true_and_false_are_not_whole_numbers(
 )
 def test_true_is_not_a_number(scenario_doc: Doc, where: tuple[Any, ...]) -> None:
     _set(*where, True)(scenario_doc)
-    assert_problem(problems_of(scenario_doc), io.format_path(where), "must be a number")
+    assert_problem(problems_of(scenario_doc), format_path(where), "must be a number")
 
 
 def test_true_is_not_a_version(scenario_doc: Doc) -> None:
@@ -886,7 +887,7 @@ def test_whole_numbers_may_be_written_with_a_zero_decimal_part(scenario_doc: Doc
     assert scenario.services[0].capacity == 40 and type(scenario.services[0].capacity) is int
     assert type(scenario.services[1].capacity_schedule.steps[1][1]) is int
     assert type(scenario.cohorts[0].priority) is int and scenario.run.replications == 5
-    assert '"capacity": 40,' in io.dumps_scenario(scenario)
+    assert '"capacity": 40,' in dumps_scenario(scenario)
 
 
 JARGON = (

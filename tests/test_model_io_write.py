@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mission_desktop.model import ScenarioError
+from mission_desktop.model.canonical import dumps_scenario
 from mission_desktop.model.io import (
-    dumps_scenario,
     load_scenario,
     loads_scenario,
     save_scenario,

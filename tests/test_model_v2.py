@@ -19,7 +19,8 @@ from mission_desktop.model import (
     loads_scenario,
     scenario_from_dict,
 )
-from mission_desktop.model.scenario import VERSION, Normal, normal_clamped_mean
+from mission_desktop.model.distributions import Normal, normal_clamped_mean
+from mission_desktop.model.scenario import VERSION
 
 Doc = dict[str, Any]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "v1"

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import pytest
 
-from mission_desktop.model import Scenario, ScenarioError, io
+from mission_desktop.model import Scenario, ScenarioError, canonical, io, validation, versions
 
 Doc = dict[str, Any]
 
@@ -36,15 +36,16 @@ def pretend_v3(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, Doc]]:
         doc["run"]["seed"] = doc["run"].pop("rng_seed")
         return doc
 
-    monkeypatch.setattr(io, "VERSION", 3)
-    monkeypatch.setattr(io, "UPGRADES", {1: v1_to_v2, 2: v2_to_v3})
-    monkeypatch.setattr(io, "Scenario", ScenarioV3)
+    monkeypatch.setattr(versions, "VERSION", 3)
+    monkeypatch.setattr(versions, "UPGRADES", {1: v1_to_v2, 2: v2_to_v3})
+    monkeypatch.setattr(validation, "Scenario", ScenarioV3)
+    monkeypatch.setattr(canonical, "VERSION", 3)
     return calls
 
 
 def test_upgrade_steps_one_version_at_a_time(scenario_doc: Doc, pretend_v3: list) -> None:
     before = copy.deepcopy(scenario_doc)
-    upgraded = io.upgrade(scenario_doc)
+    upgraded = versions.upgrade(scenario_doc)
     assert [v for v, _ in pretend_v3] == [1, 2]
     assert "rng_seed" in pretend_v3[1][1]["run"]
     assert upgraded["version"] == 3
@@ -55,14 +56,14 @@ def test_upgrade_steps_one_version_at_a_time(scenario_doc: Doc, pretend_v3: list
 def test_upgrade_from_the_middle(scenario_doc: Doc, pretend_v3: list) -> None:
     scenario_doc["version"] = 2
     scenario_doc["run"]["rng_seed"] = scenario_doc["run"].pop("seed")
-    upgraded = io.upgrade(scenario_doc)
+    upgraded = versions.upgrade(scenario_doc)
     assert [v for v, _ in pretend_v3] == [2]
     assert upgraded["run"]["seed"] == 12345 and upgraded["version"] == 3
 
 
 def test_current_version_is_not_touched(scenario_doc: Doc, pretend_v3: list) -> None:
     scenario_doc["version"] = 3
-    assert io.upgrade(scenario_doc) is scenario_doc
+    assert versions.upgrade(scenario_doc) is scenario_doc
     assert pretend_v3 == []
 
 
@@ -74,7 +75,7 @@ def test_an_old_file_reads_and_is_written_at_the_new_version(
     assert scenario.version == 3
     assert scenario.run.seed == 12345
     assert scenario_doc == before
-    text = io.dumps_scenario(scenario)
+    text = canonical.dumps_scenario(scenario)
     assert '"version": 3,' in text
     assert io.loads_scenario(text) == scenario
     assert len(pretend_v3) == 2  # reading the v3 text ran no upgrade
@@ -99,7 +100,7 @@ def test_version_range_is_stated(scenario_doc: Doc, pretend_v3: list) -> None:
 
 def test_every_upgrade_step_exists() -> None:
     """The real table: one step from each old version to the next."""
-    assert sorted(io.UPGRADES) == list(range(1, io.VERSION))
+    assert sorted(versions.UPGRADES) == list(range(1, versions.VERSION))
 
 
 def test_validation_never_mutates_the_input(scenario_doc: Doc) -> None:

@@ -17,7 +17,7 @@ from builders import build
 from helpers_theory import MMc, cobham_wq
 from scipy import stats
 
-from mission_desktop.model.io import dumps_scenario
+from mission_desktop.model.canonical import dumps_scenario
 from mission_desktop.sim import run_experiment, run_replications
 from mission_desktop.sim.figures import ratio_figure, wilson
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mission_desktop.model import load_scenario, scenario_from_dict, scenario_to_dict
-from mission_desktop.model.io import dumps_scenario
+from mission_desktop.model.canonical import dumps_scenario
 from mission_desktop.sim import LocalExecutor, run_experiment, simulate, with_run_settings
 from mission_desktop.sim.executor import run_task
 from mission_desktop.sim.overrides import overrides_key, with_overrides

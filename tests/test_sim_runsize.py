@@ -318,7 +318,8 @@ def test_the_cli_says_when_memory_limits_the_workers(tmp_path, monkeypatch, caps
 def test_people_served_before_their_patience_ran_out_are_not_kept_in_memory():
     import gc
 
-    from mission_desktop.sim.engine import Person, Simulation
+    from mission_desktop.sim.engine import Simulation
+    from mission_desktop.sim.people import Person
 
     patient = {"dist": "exponential", "mean": 1e9}  # timers that never fire in the run
     s = build([svc("a", 2, 0.5, patience=patient)], [cohort(3.0)], horizon=2000)

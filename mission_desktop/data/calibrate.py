@@ -20,7 +20,7 @@ from scipy import stats
 
 from ..model import Scenario, ScenarioError
 from ..model.errors import Problem
-from ..model.scenario import OBSERVED_FIGURES
+from ..model.twin import OBSERVED_FIGURES
 from ..sim import run_replications, run_size_problems, with_run_settings
 
 FORMAT = "mission-desktop/calibration"

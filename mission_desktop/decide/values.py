@@ -9,8 +9,8 @@ from typing import Any
 
 from ..model.errors import Problem, ScenarioError
 from ..model.scenario import Scenario
-from ..sim.engine import ReplicationSummary
 from ..sim.overrides import with_overrides
+from ..sim.summary import ReplicationSummary
 
 Values = dict[str, list[float | None]]
 

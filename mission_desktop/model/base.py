@@ -1,5 +1,5 @@
 """The building blocks of every scenario model: immutability, refusing unknown fields, and
-the number and id types (shared by :mod:`.scenario` and :mod:`.twin`)."""
+the number and id types (shared by :mod:`.scenario`, its parts' modules and :mod:`.twin`)."""
 
 from __future__ import annotations
 

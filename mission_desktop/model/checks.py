@@ -14,9 +14,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .base import ID_PATTERN
 from .errors import Problem
+from .levers import LEVERS
 from .policies import PROBABILITY_SLACK, timeline_with_problems
-from .scenario import ID_PATTERN, LEVERS, Scenario
+from .scenario import Scenario
 from .typos import MAX_SUGGESTED, did_you_mean
 
 _ID = re.compile(ID_PATTERN)

@@ -14,7 +14,7 @@ from typing import Any
 from .checks import _ABSENT, _as_list, _get, _is_id, _is_object, _known, _resolve, _unique
 from .errors import Problem
 from .policies import PROBABILITY_SLACK
-from .scenario import CapacitySchedule
+from .services import CapacitySchedule
 
 #: the most demand may grow or shrink over a run (factor ** (horizon / every))
 MAX_GROWTH_OVER_RUN = 1e6

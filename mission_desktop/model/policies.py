@@ -14,21 +14,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
+from .base import MAX_CAPACITY, MAX_VALUE
 from .errors import Problem, ScenarioError
-from .scenario import (
-    MAX_CAPACITY,
-    MAX_VALUE,
+from .levers import (
     ArrivalRateChange,
     CapacityChange,
-    CapacitySchedule,
     PatienceChange,
     QueueLimitChange,
-    Route,
     RouteChange,
-    Scenario,
     ServiceTimeChange,
     Variant,
 )
+from .scenario import Scenario
+from .services import CapacitySchedule, Route
 
 PROBABILITY_SLACK = 1e-9
 

@@ -17,7 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .scenario import ID_PATTERN, VERSION, Scenario
+from .base import ID_PATTERN
+from .scenario import VERSION, Scenario
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_ID = f"https://mission-desktop.example/schema/scenario-v{VERSION}.schema.json"

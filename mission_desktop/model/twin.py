@@ -1,6 +1,6 @@
 """Version-2 models that stand alone: the calendar date, demand growth, observed figures,
 assumptions and decisions (SCENARIO_FORMAT.md, "Version 2"). Today's people
-(``services[].initial``) live with the services in :mod:`.scenario`, as they hold a
+(``services[].initial``) live with the services in :mod:`.services`, as they hold a
 distribution."""
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ _WHERE = {
     "overload_warnings": "analysis",
     "phase_loads": "analysis",
     "variant_loads": "analysis",
-    "Deadlock": "engine",
-    "ReplicationSummary": "engine",
+    "Deadlock": "summary",
+    "ReplicationSummary": "summary",
     "Simulation": "engine",
     "simulate": "engine",
     "ENGINE_VERSION": "experiment",
@@ -70,7 +70,7 @@ __all__ = [
 
 if TYPE_CHECKING:  # for type checkers and editors: the eager form
     from .analysis import ServiceLoad, overload_warnings, phase_loads, variant_loads
-    from .engine import Deadlock, ReplicationSummary, Simulation, simulate
+    from .engine import Simulation, simulate
     from .experiment import (
         ENGINE_VERSION,
         RESULTS_FORMAT,
@@ -88,6 +88,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the eager form
         worker_count,
     )
     from .snapshots import ServiceSnapshot, Snapshot
+    from .summary import Deadlock, ReplicationSummary
 
 
 __getattr__, __dir__ = lazy_exports(globals(), _WHERE)

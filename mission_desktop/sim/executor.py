@@ -27,13 +27,14 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
 
+from ..model.canonical import dumps_scenario
 from ..model.errors import Problem, ScenarioError
-from ..model.io import dumps_scenario
 from ..model.scenario import Scenario
-from .engine import ReplicationSummary, Simulation
+from .engine import Simulation
 from .lifeline import watch_parent
 from .overrides import scenario_for
 from .runsize import worker_count
+from .summary import ReplicationSummary
 
 Task = tuple  # (variant, replication) or (variant, replication, overrides)
 Progress = Callable[[int, int], None]

@@ -18,12 +18,12 @@ from ..model import ScenarioError, scenario_from_dict, scenario_to_dict
 from ..model.errors import Problem
 from ..model.scenario import Scenario
 from .analysis import overload_warnings, service_label, variant_label
-from .engine import ReplicationSummary
 from .executor import Executor, LocalExecutor
 from .executor import ExperimentCancelled as ExperimentCancelled
 from .figures import add_figures, figure, names, provenance, t_quantile_975
 from .figures import paired as _paired
 from .runsize import run_size_problems
+from .summary import ReplicationSummary
 
 RESULTS_FORMAT = "mission-desktop/results"
 RESULTS_VERSION = 2  # v2: additions only (sim/figures.py)

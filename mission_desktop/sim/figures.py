@@ -36,9 +36,9 @@ from typing import Any
 
 import numpy as np
 
-from ..model.io import dumps_scenario
+from ..model.canonical import dumps_scenario
 from ..model.scenario import Scenario
-from .engine import ReplicationSummary
+from .summary import ReplicationSummary
 
 #: the standard normal quantile for a two-sided 95% interval
 Z95 = 1.959963984540054
@@ -160,7 +160,7 @@ def _policy_costs(scenario: Scenario, variant_id: str) -> dict[str, dict[str, An
     for pid in scenario.variant(variant_id).policies:
         pol = scenario.policy(pid)
         cost = 0.0
-        if pol.start < h:  # the engine's rule (engine.Simulation.summary), policy by policy
+        if pol.start < h:  # the engine's rule (summary.summarise), policy by policy
             cost = pol.cost.one_off + pol.cost.per_time * max(0.0, h - max(pol.start, w))
         out[pid] = {"mean": cost, "ci95": [cost, cost]}
     return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from ..model.scenario import ArrivalProfile
+from ..model.cohorts import ArrivalProfile
 
 INF = math.inf
 

@@ -10,9 +10,10 @@ from collections.abc import Generator
 
 from ..model.errors import Problem, ScenarioError
 from ..model.scenario import Scenario
-from .engine import ReplicationSummary, Simulation
+from .engine import Simulation
 from .runsize import run_size_problems
 from .snapshots import Snapshot
+from .summary import ReplicationSummary
 
 
 def stream_snapshots(

@@ -20,7 +20,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from ..model.io import loads_scenario, scenario_from_dict, scenario_to_dict
+from ..model.canonical import scenario_to_dict
+from ..model.io import loads_scenario, scenario_from_dict
 from ..model.scenario import Scenario
 
 OVERRIDE_POLICY = "x_override"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .engine import Cohort_, Station
+    from .stations import Cohort_, Station
 
 # person states
 WAITING, SERVING, BLOCKED, GONE = 0, 1, 2, 3

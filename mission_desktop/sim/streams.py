@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from ..model.scenario import (
+from ..model.distributions import (
     Empirical,
     Exponential,
     Fixed,

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from mission_desktop.gui.edit.duration import DurationEdit, exact, parse_time
 from mission_desktop.gui.edit.fields import InlineProblem, mark_invalid
 from mission_desktop.gui.shared.access import a11y
-from mission_desktop.model.scenario import normal_clamped_mean
+from mission_desktop.model.distributions import normal_clamped_mean
 from mission_desktop.report.format import plural_unit
 
 PARAMS: dict[str, tuple[str, ...]] = {

@@ -13,7 +13,7 @@ from mission_desktop.gui.edit.list_editor import ListEditor, show_list
 from mission_desktop.gui.edit.references import rename_policy, unique_id
 from mission_desktop.gui.edit.services import _store_text
 from mission_desktop.gui.edit.table_model import Column, ListTableModel
-from mission_desktop.model.scenario import LEVERS
+from mission_desktop.model.levers import LEVERS
 from mission_desktop.report.format import plain as fmt_number
 
 OPERATIONS = ("set", "add", "multiply")

@@ -10,7 +10,7 @@ from typing import Any
 from mission_desktop.gui.edit.document import ScenarioDocument, value_problem
 from mission_desktop.gui.edit.duration import exact
 from mission_desktop.gui.edit.table_model import Column
-from mission_desktop.model.scenario import LEVERS
+from mission_desktop.model.levers import LEVERS
 
 #: the range's key for each lever
 RANGE_KEY = {

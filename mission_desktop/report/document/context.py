@@ -12,7 +12,7 @@ import hashlib
 from typing import Any
 
 from ... import __version__
-from ...model.io import dumps_scenario
+from ...model.canonical import dumps_scenario
 from ...model.scenario import Scenario
 from ..tables import SERVICE_METRICS
 from . import assurance, model_tables, stress_des
