@@ -222,3 +222,30 @@ def test_the_run_menu_of_a_window_without_run_actions_says_so(qtbot, library):
     window = later_window(qtbot, library)
     (only,) = window.run_menu.actions()
     assert isinstance(only, QAction) and not only.isEnabled()
+
+
+def test_the_process_server_waits_for_the_run_view_built_after_the_first_frame(
+    qtbot, library, monkeypatch
+):
+    from mission_desktop.gui.run import run_process
+
+    started: list[str] = []
+    monkeypatch.setattr(run_process, "_WARM_THREAD", None)
+    monkeypatch.setattr(run_process, "_WARM_HELD", False)
+    monkeypatch.setattr(run_process, "_WARM_ASKED", False)
+    monkeypatch.setattr(run_process, "_ensure_process_server", lambda: started.append("server"))
+
+    class AsksForTheServer(FakeRunView):
+        def __init__(self, parent=None):
+            super().__init__(parent)
+            assert run_process.warm_up() is None  # held: nothing starts while it is built
+            started.append("run view")
+
+    monkeypatch.setattr(mw, "RunView", AsksForTheServer)
+    window = later_window(qtbot, library)
+    finish_start(window)
+    thread = run_process._WARM_THREAD
+    assert thread is not None  # asked while held: started once released
+    thread.join(30)
+    assert started == ["run view", "server"]
+    assert run_process._WARM_HELD is False
