@@ -13,15 +13,16 @@ def lazy_exports(
 ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """``__getattr__`` and ``__dir__`` for the module whose ``globals()`` is ``namespace``:
     each name in ``where`` is looked up in the module it maps to (a sibling of a module, a
-    submodule of a package) when first asked for, then kept (the next look-up is a plain
-    one)."""
+    submodule of a package; one starting with dots is relative as in an import statement,
+    ``"..run.view"``) when first asked for, then kept (the next look-up is a plain one)."""
     module, package = namespace["__name__"], namespace["__package__"]
 
     def __getattr__(name: str) -> Any:  # noqa: N807 - the module protocol
         submodule = where.get(name)
         if submodule is None:
             raise AttributeError(f"module {module!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(f"{package}.{submodule}"), name)
+        relative = submodule if submodule.startswith(".") else f".{submodule}"
+        value = getattr(importlib.import_module(relative, package), name)
         namespace[name] = value
         return value
 

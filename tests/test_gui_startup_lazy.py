@@ -212,18 +212,21 @@ def test_the_editor_builds_its_panels_when_first_shown_or_used(qtbot):
     assert [shown.tabText(i) for i in range(5)][0] == "Servi&ces"
 
 
-def test_the_library_imports_sqlite_utils_without_pandas_and_pandas_still_imports():
+@pytest.mark.parametrize("module, name", [("pandas", "DataFrame"), ("numpy", "ndarray")])
+def test_the_library_imports_sqlite_utils_without_pandas_or_numpy_and_they_still_import(
+    module, name
+):
     import importlib.util
 
-    if importlib.util.find_spec("pandas") is None:
-        pytest.skip("pandas is not installed: nothing to keep out")
+    if importlib.util.find_spec(module) is None:
+        pytest.skip(f"{module} is not installed: nothing to keep out")
     probe = textwrap.dedent(
-        """
+        f"""
         import json, sys
         import mission_desktop.store
-        without = "pandas" not in sys.modules and "sqlite_utils" in sys.modules
-        import pandas
-        print(json.dumps({"without": without, "after": hasattr(pandas, "DataFrame")}))
+        without = "{module}" not in sys.modules and "sqlite_utils" in sys.modules
+        import {module}
+        print(json.dumps({{"without": without, "after": hasattr({module}, "{name}")}}))
         """
     )
     out = subprocess.run(

@@ -11,7 +11,6 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from mission_desktop.gui import single_instance
-from mission_desktop.gui.run.run_process import hold_warm_up, release_warm_up
 from mission_desktop.gui.shared.text import message_box
 from mission_desktop.gui.shared.wheel import install_wheel_guard
 from mission_desktop.gui.window.main_window import MainWindow
@@ -55,9 +54,12 @@ def application(argv: list[str] | None = None) -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def create_main_window(library: Library, path: str | Path | None = None) -> MainWindow:
-    """A main window over ``library``, showing ``path`` if given, else the startup scenario."""
-    window = MainWindow(library)
+def create_main_window(
+    library: Library, path: str | Path | None = None, *, run_view_later: bool = False
+) -> MainWindow:
+    """A main window over ``library``, showing ``path`` if given, else the startup scenario
+    (``run_view_later``: see :class:`MainWindow`)."""
+    window = MainWindow(library, run_view_later=run_view_later)
     opened = False
     if path is not None:
         opened = window.open_file(path) is not None
@@ -84,12 +86,13 @@ def main(argv: list[str] | None = None) -> int:
         problems = ensure_examples(library, SCENARIOS_DIR)
     except StoreError as e:
         problems = [str(e)]
-    # the run's process server starts once the window is painted, not while it is built
-    hold_warm_up()
-    window = create_main_window(library, files[0] if files else None)
+    # the Run view (its plots import pyqtgraph and numpy) is built once the window is
+    # painted, and the run's process server (multiprocessing) starts after it: the first
+    # frame is the library, the map and the menus
+    window = create_main_window(library, files[0] if files else None, run_view_later=True)
     if problems:
         window.statusBar().showMessage("Some example scenarios were skipped: " + problems[0], 15000)
-    after_first_paint(app, window, lambda: QTimer.singleShot(0, release_warm_up))
+    after_first_paint(app, window, lambda: QTimer.singleShot(0, lambda: finish_start(window)))
     if os.environ.get(QUIT_AFTER_FIRST_PAINT):
         quit_after_first_paint(app, window)
     single_instance.serve(instance, window, window.open_file)
@@ -98,6 +101,18 @@ def main(argv: list[str] | None = None) -> int:
         return app.exec()
     finally:
         library.close()
+
+
+def finish_start(window: MainWindow) -> None:
+    """What the app does once its first frame is painted: the Run view goes in, then the
+    run's process server may start (held while the Run view is built, which asks for it)."""
+    from mission_desktop.gui.run.run_process import hold_warm_up, release_warm_up
+
+    hold_warm_up()
+    try:
+        window.build_run_view()
+    finally:
+        release_warm_up()
 
 
 def after_first_paint(app: QApplication, window, then: Callable[[], object]) -> None:

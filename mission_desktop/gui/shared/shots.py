@@ -20,14 +20,24 @@ def screenshot_session(
     out.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("MISSION_DESKTOP_DATA_DIR", tempfile.mkdtemp(prefix="md-shots-"))
 
-    from mission_desktop.gui.app import SCENARIOS_DIR, application, create_main_window
+    from PySide6.QtWidgets import QApplication
+
+    from mission_desktop.gui.app import (
+        SCENARIOS_DIR,
+        application,
+        create_main_window,
+        finish_start,
+    )
     from mission_desktop.store import Library, data_dir, ensure_examples
 
     app = application([])
     library = Library(data_dir() / "library.sqlite")
     if examples:
         ensure_examples(library, SCENARIOS_DIR)
-    window = create_main_window(library)
+    # as the app starts: the first frame painted, then the Run view put in place
+    window = create_main_window(library, run_view_later=True)
     window.resize(*size)
     window.show()
+    QApplication.processEvents()
+    finish_start(window)
     return out, app, library, window

@@ -7,6 +7,7 @@ menus (:mod:`.menus`), questions and messages (:mod:`.prompts`) and zoom (:mod:`
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from PySide6.QtCore import (
@@ -43,20 +44,24 @@ from mission_desktop.gui.library.actions import LibraryMixin
 from mission_desktop.gui.library.delegate import LibraryItemDelegate
 from mission_desktop.gui.map.view import ServiceMapView
 from mission_desktop.gui.report.actions import ReportMixin
-from mission_desktop.gui.run.view import RunView
 from mission_desktop.gui.shared.access import a11y
 from mission_desktop.gui.shared.palette import FOCUS_STYLE
 from mission_desktop.gui.shared.wheel import install_wheel_guard
 from mission_desktop.gui.window.menus import MenusMixin
 from mission_desktop.gui.window.presentation import PresentationMixin
 from mission_desktop.gui.window.prompts import PromptsMixin
-from mission_desktop.gui.window.zoom import ZoomMixin
+from mission_desktop.gui.window.zoom import PLOT_FONT_POINTS, ZoomMixin
+from mission_desktop.lazy import lazy_exports
 from mission_desktop.model import (
     Problem,
     Scenario,
 )
 from mission_desktop.model.blank import blank_scenario
 from mission_desktop.store import Library, StoreError
+
+#: the Run view (its plots import pyqtgraph and numpy) on first use: a window made with
+#: ``run_view_later`` paints its first frame without them
+__getattr__, __dir__ = lazy_exports(globals(), {"RunView": "..run.view"})
 
 APP_TITLE = "Mission Desktop"
 #: the library setting holding the variants ticked for a scenario, by its library id
@@ -92,7 +97,11 @@ class MainWindow(
     #: the presentation zoom changed (percent)
     zoom_changed = Signal(int)
 
-    def __init__(self, library: Library, parent: QWidget | None = None):
+    def __init__(
+        self, library: Library, parent: QWidget | None = None, *, run_view_later: bool = False
+    ):
+        """``run_view_later``: the Run tab holds a placeholder until :meth:`build_run_view`
+        (the app's fast start builds it once the first frame is painted)."""
         super().__init__(parent)
         install_wheel_guard()  # before any control is made: the wheel scrolls forms
         self.library = library
@@ -112,7 +121,7 @@ class MainWindow(
         self.setObjectName("main_window")
         self.setAcceptDrops(True)
         self.resize(1280, 820)
-        self._build_centre()
+        self._build_centre(run_view_later)
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
@@ -129,7 +138,7 @@ class MainWindow(
         self._restore_zoom()
 
     # ================================================================= building
-    def _build_centre(self) -> None:
+    def _build_centre(self, run_view_later: bool = False) -> None:
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.setCentralWidget(splitter)
 
@@ -182,12 +191,14 @@ class MainWindow(
         self.service_map = ServiceMapView()
         self.service_map.setAccessibleName("Service map")
         self.editor = EditorPanel(self.document)
-        self.run_view = RunView()
+        self.run_view = _RunViewPlaceholder() if run_view_later else _run_view_class()()
         self.run_view.setAccessibleName("Run view")
         self.tabs.addTab(self.service_map, "&Map")
         self.tabs.addTab(self.editor, "E&dit")
         self.tabs.addTab(self.run_view, "R&un")
         splitter.addWidget(self.tabs)
+        # the Run tab chosen before the Run view is in place: it goes in on the next turn
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
         splitter.setCollapsible(0, False)
@@ -200,6 +211,10 @@ class MainWindow(
         layout_changed = getattr(self.service_map, "layout_changed", None)
         if layout_changed is not None:
             layout_changed.connect(self._on_layout_changed)
+        self.scenario_opened.connect(lambda _s: self._restore_variants())
+        self._connect_run_view()
+
+    def _connect_run_view(self) -> None:
         snapshot = getattr(self.run_view, "snapshot_received", None)
         update = getattr(self.service_map, "update_snapshot", None)
         if snapshot is not None and update is not None:
@@ -210,10 +225,41 @@ class MainWindow(
         started = getattr(self.run_view, "run_started", None)
         if started is not None:
             started.connect(self._remember_variants)
-        self.scenario_opened.connect(lambda _s: self._restore_variants())
         shown = getattr(self.run_view, "results_changed", None)
         if shown is not None:  # what is shown is what can be exported
             shown.connect(self._update_actions)
+
+    def _on_tab_changed(self, _index: int) -> None:
+        if isinstance(self.tabs.currentWidget(), _RunViewPlaceholder):
+            QTimer.singleShot(0, self.build_run_view)
+
+    def build_run_view(self) -> None:
+        """Put the real Run view in place of the placeholder (a window made with
+        ``run_view_later``), wired as :meth:`_build_centre` wires it and showing the scenario
+        open now; nothing if it is in place already."""
+        placeholder = self.run_view
+        if not isinstance(placeholder, _RunViewPlaceholder):
+            return
+        view = _run_view_class()()
+        view.setAccessibleName("Run view")
+        index = self.tabs.indexOf(placeholder)
+        current = self.tabs.currentIndex()
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, view, "R&un")
+        self.tabs.setCurrentIndex(current)
+        self.run_view = view
+        placeholder.deleteLater()
+        self._connect_run_view()
+        if self.zoom_percent != 100:  # as set_zoom sets it
+            set_size = getattr(view, "set_font_size", None)
+            if set_size is not None:
+                set_size(round(PLOT_FONT_POINTS * self.zoom_percent / 100))
+        self._add_run_actions()
+        setter = getattr(view, "set_scenario", None)
+        if setter is not None:
+            setter(self.scenario)
+        self._restore_variants()
+        self._update_actions()
 
     # ================================================================= run choices
     def _remember_variants(self) -> None:
@@ -392,3 +438,18 @@ class MainWindow(
     def problems_shown(self) -> list[Problem]:  # pragma: no cover - convenience
         dialog = getattr(self, "last_problems_dialog", None)
         return list(dialog.problems) if dialog else []
+
+
+class _RunViewPlaceholder(QLabel):
+    """The Run tab until the real Run view is built: it says so, and has none of its API
+    (the window asks for that API with ``getattr``, so nothing is called on it)."""
+
+    def __init__(self) -> None:
+        super().__init__("Opening the Run view…")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setAccessibleDescription("The Run view appears here in a moment")
+
+
+def _run_view_class() -> type:
+    """The Run view's class, looked up in this module each time (tests replace it)."""
+    return sys.modules[__name__].RunView

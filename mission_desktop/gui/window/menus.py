@@ -232,13 +232,6 @@ class MenusMixin:
         ):
             scenario_menu.addAction(a)
         self.run_menu = bar.addMenu("&Run")
-        for name in ("run_action", "pause_action", "stop_action"):
-            action = getattr(self.run_view, name, None)
-            if isinstance(action, QAction):
-                self.run_menu.addAction(action)
-        if not self.run_menu.actions():
-            placeholder = self.run_menu.addAction("Run view not available yet")
-            placeholder.setEnabled(False)
         self._build_decide_menu(bar)
 
         view_menu = bar.addMenu("&View")
@@ -301,16 +294,27 @@ class MenusMixin:
         )
         bar.addAction(self.toolbar_undo_action)
         bar.addAction(self.toolbar_redo_action)
-        run_actions = [
-            getattr(self.run_view, n, None) for n in ("run_action", "pause_action", "stop_action")
-        ]
-        run_actions = [a for a in run_actions if isinstance(a, QAction)]
-        if run_actions:
-            bar.addSeparator()
-            for a in run_actions:
-                bar.addAction(a)
         self.addToolBar(bar)
         self.toolbar = bar
+        self._add_run_actions()
+
+    def _add_run_actions(self) -> None:
+        """The Run view's Run, Pause and Stop in the Run menu and on the toolbar; until there
+        is a Run view with them, the menu says it is not available yet."""
+        actions = [
+            getattr(self.run_view, n, None) for n in ("run_action", "pause_action", "stop_action")
+        ]
+        actions = [a for a in actions if isinstance(a, QAction)]
+        self.run_menu.clear()
+        for a in actions:
+            self.run_menu.addAction(a)
+        if not actions:
+            placeholder = self.run_menu.addAction("Run view not available yet")
+            placeholder.setEnabled(False)
+        else:
+            self.toolbar.addSeparator()
+            for a in actions:
+                self.toolbar.addAction(a)
         self._name_tool_buttons()
 
     def _name_tool_buttons(self) -> None:

@@ -78,6 +78,7 @@ class PresentationMixin:
             self.presentation_action.setChecked(on)
             return
         if on:
+            self.build_run_view()  # presenting shows it: in place now if the start deferred it
             self._before_presenting = _Before(
                 window_state=self.windowState(),
                 geometry=self.geometry(),
