@@ -235,10 +235,17 @@ def test_bad_file_lists_every_problem_with_its_place_and_changes_nothing(
     doc["services"][0]["routes"][0]["to"] = "nowhere"
     doc["run"]["replications"] = "lots"
     shown: list[ProblemsDialog] = []
-    monkeypatch.setattr(ProblemsDialog, "exec", lambda self: shown.append(self) or 0)
+    behind: list[bool] = []  # was the window up behind the dialog?
+    monkeypatch.setattr(
+        ProblemsDialog,
+        "exec",
+        lambda self: shown.append(self) or behind.append(self.parent().isVisible()) or 0,
+    )
+    window.hide()  # as at start, a bad file given on the command line
 
     assert window.open_file(_write(tmp_path / "bad.mission.json", doc)) is None
 
+    assert behind == [True]  # the window first, then its problems over it
     assert len(shown) == 1
     dialog = shown[0]
     places = {p.path for p in dialog.problems}

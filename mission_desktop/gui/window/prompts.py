@@ -136,6 +136,8 @@ class PromptsMixin:
         )
         dialog = ProblemsDialog(title, intro, error.problems, self)
         self.last_problems_dialog = dialog
+        if not self.isVisible():  # a bad file given at start: the window, then its problems
+            self.show()
         dialog.exec()
 
     def show_error(self, title: str, text: str) -> None:
