@@ -116,3 +116,22 @@ def example_scenario() -> dict[str, Any]:
 def scenario_doc() -> dict[str, Any]:
     """A valid scenario document (a private copy) to break in one place per test."""
     return example_scenario()
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_gui_thread(request):
+    """GUI tests run as the app does: Python's cyclic collector only on the GUI thread (see
+    mission_desktop.gui.shared.collector), so a worker thread of one test never destroys a
+    Qt object left by another. Other tests keep automatic collection."""
+    if not {"qapp", "qtbot"} & set(request.fixturenames):
+        yield
+        return
+    import gc
+
+    from mission_desktop.gui.shared.collector import install
+
+    collector = install(request.getfixturevalue("qapp"))
+    gc.disable()
+    yield
+    collector.check()
+    gc.enable()

@@ -11,6 +11,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from mission_desktop.gui import single_instance
+from mission_desktop.gui.shared.collector import install as collect_on_the_gui_thread
 from mission_desktop.gui.shared.text import message_box
 from mission_desktop.gui.shared.wheel import install_wheel_guard
 from mission_desktop.gui.window.main_window import MainWindow
@@ -51,6 +52,7 @@ def application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName(ORGANISATION)
     app.setOrganizationDomain(ORGANISATION_DOMAIN)
     install_wheel_guard(app)
+    collect_on_the_gui_thread(app)  # worker threads never run the cyclic collector
     return app  # type: ignore[return-value]
 
 
