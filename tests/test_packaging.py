@@ -44,9 +44,15 @@ def test_the_core_features_libraries_are_not_excluded():
     cut = set(bundle_plan.EXCLUDES)
     for needed in ("matplotlib", "PIL", "lxml", "fpdf", "docx", "jinja2", "markdown_it",
                    "rich", "duckdb", "openpyxl", "scipy.stats", "scipy.optimize",
-                   "scipy.linalg", "scipy.sparse", "scipy.special"):
+                   "scipy.linalg", "scipy.sparse", "scipy.special",
+                   "ssl"):  # fpdf2 imports urllib.request's HTTPSHandler
         assert needed not in cut, needed
     assert {"pyarrow", "distributed", "dask"} <= cut
+    # savefig(format="svg") imports its back end by name: the freezer must be told
+    assert "matplotlib.backends.backend_svg" in bundle_plan.HIDDEN_IMPORTS
+    assert not set(bundle_plan.HIDDEN_IMPORTS) & cut
+    # python-docx finds its templates through docx/parts/..: that folder must exist
+    assert bundle_plan.MODULE_COLLECTION_MODE.get("docx") == "pyz+py"
 
 
 def test_a_missing_extra_is_named_for_pip_and_for_the_standalone_app(monkeypatch):

@@ -49,8 +49,7 @@ EXCLUDES = [
     "PySide6.Qt3DCore",
     "PySide6.QtMultimedia",
     "PySide6.QtPdf",
-    "PySide6.QtOpenGL",  # pyqtgraph draws without OpenGL unless asked (the app never asks)
-    "PySide6.QtOpenGLWidgets",
+    # (PySide6.QtOpenGL stays: pyqtgraph imports it at start-up)
     # the report draws its charts off screen (matplotlib's Agg): no GUI back ends of its own
     "matplotlib.backends.backend_qtagg",
     "matplotlib.backends.backend_qtcairo",
@@ -77,9 +76,7 @@ EXCLUDES = [
     "setuptools",
     "pkg_resources",
     "docutils",
-    "ssl",  # no network: also drops libssl
-    "_ssl",
-    "_hashlib",  # OpenSSL's digests: hashlib and hmac fall back to their own; drops libcrypto
+    # (ssl stays although the app makes no connections: fpdf2 imports urllib's HTTPSHandler)
     # scipy.stats (fit, calibrate, From data…) needs scipy's linalg, sparse, optimize,
     # spatial, interpolate, integrate, fft and ndimage; these three it never reaches
     "scipy.signal",
@@ -87,6 +84,21 @@ EXCLUDES = [
     "scipy.datasets",
     "numpy.distutils",
 ]
+
+# Imported by name at run time, so the freezer cannot see them: Qt's local sockets (the
+# single-instance handoff) and the matplotlib back ends that savefig picks by format (the
+# report's charts: SVG for HTML and PDF, PNG for Word). The app's own modules are found
+# from the package (app_modules).
+HIDDEN_IMPORTS = [
+    "PySide6.QtNetwork",
+    "matplotlib.backends.backend_agg",
+    "matplotlib.backends.backend_svg",
+]
+
+# Packages whose source files go into the folder too (besides the archive): python-docx
+# opens its header and footer templates as ``docx/parts/../templates/...``, a path the
+# system resolves only if the folder ``docx/parts`` exists.
+MODULE_COLLECTION_MODE = {"docx": "pyz+py"}
 
 # Qt plugins (paths inside the bundle) the app does without, and the reason.
 CUT_PLUGINS = {
