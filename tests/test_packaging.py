@@ -27,9 +27,44 @@ import bundle_plan  # noqa: E402
 
 
 def test_the_bundled_data_exists():
-    for pattern, folder in bundle_plan.data_files(ROOT):
+    files = bundle_plan.data_files(ROOT)
+    for pattern, folder in files:
         assert list(Path(pattern).parent.glob(Path(pattern).name)), pattern
-        assert folder in ("scenarios", "resources")
+        assert folder in ("scenarios", "resources") or folder.startswith("mission_desktop/")
+    bundled = {(Path(source).name, folder) for source, folder in files}
+    assert ("example_event_log.csv", "scenarios") in bundled  # File › From data…, `fit`
+    # the report's template, found from the package (wherever its module moves)
+    assert ("report.html.j2", "mission_desktop/report/document/templates") in bundled
+    assert not any(Path(source).suffix in (".py", ".pyc") for source, _ in files)
+
+
+def test_the_core_features_libraries_are_not_excluded():
+    """Reports (HTML, PDF, Word) and From data / fit / calibrate are core: their libraries,
+    and what those need, must be in the build; the optional extras are left out."""
+    cut = set(bundle_plan.EXCLUDES)
+    for needed in ("matplotlib", "PIL", "lxml", "fpdf", "docx", "jinja2", "markdown_it",
+                   "rich", "duckdb", "openpyxl", "scipy.stats", "scipy.optimize",
+                   "scipy.linalg", "scipy.sparse", "scipy.special",
+                   "ssl"):  # fpdf2 imports urllib.request's HTTPSHandler
+        assert needed not in cut, needed
+    assert {"pyarrow", "distributed", "dask"} <= cut
+    # savefig(format="svg") imports its back end by name: the freezer must be told
+    assert "matplotlib.backends.backend_svg" in bundle_plan.HIDDEN_IMPORTS
+    assert not set(bundle_plan.HIDDEN_IMPORTS) & cut
+    # python-docx finds its templates through docx/parts/..: that folder must exist
+    assert bundle_plan.MODULE_COLLECTION_MODE.get("docx") == "pyz+py"
+
+
+def test_a_missing_extra_is_named_for_pip_and_for_the_standalone_app(monkeypatch):
+    from mission_desktop.extras import missing_extra
+
+    pip = missing_extra("the cluster option needs Dask", "cluster", frozen=False)
+    assert pip == 'the cluster option needs Dask: pip install "mission-desktop[cluster]"'
+    app = missing_extra("the cluster option needs Dask", "cluster", frozen=True)
+    assert "standalone Mission Desktop app does not include" in app
+    assert 'pip install "mission-desktop[cluster]"' in app
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert missing_extra("the cluster option needs Dask", "cluster") == app
 
 
 def test_every_app_module_is_bundled_even_those_imported_by_name():
@@ -57,6 +92,8 @@ def test_prune_keeps_what_is_needed_and_drops_the_rest():
         ("scipy/special/_ufuncs.so", "/sp/_ufuncs.so", "EXTENSION"),
         ("scipy.libs/libopenblas-1.so", "/sp/libopenblas-1.so", "BINARY"),
         ("numpy.libs/libunused-2.so", "/np/libunused-2.so", "BINARY"),
+        # an extension module at the top level: imported, so no binary needs it, yet kept
+        ("_duckdb.cpython-311-x86_64-linux-gnu.so", "/sp/_duckdb.so", "EXTENSION"),
     ]
     needs = {
         "/qt/libqxcb.so": [("libxcb-cursor.so.0", None)],
@@ -78,6 +115,7 @@ def test_prune_keeps_what_is_needed_and_drops_the_rest():
         "libxcb.so.1",
         "scipy/special/_ufuncs.so",
         "scipy.libs/libopenblas-1.so",
+        "_duckdb.cpython-311-x86_64-linux-gnu.so",
     }
     assert [d for d, _, _ in kept_data] == ["scenarios/a.mission.json"]
     elsewhere, _ = bundle_plan.prune(toc, datas, lambda path: [], libraries_too=False)
@@ -86,16 +124,51 @@ def test_prune_keeps_what_is_needed_and_drops_the_rest():
     }
 
 
-def test_strip_copies_leaves_wheel_libraries_alone(tmp_path):
+def test_strip_copies_leaves_patched_wheel_libraries_alone(tmp_path):
     ran: list[list[str]] = []
+    site = "/venv/lib/site-packages"
     toc = [
         ("libz.so.1", "/usr/lib/libz.so.1", "BINARY"),
-        ("numpy.libs/libopenblas.so", "/venv/lib/site-packages/numpy.libs/libopenblas.so", "BINARY"),
+        ("numpy.libs/libopenblas.so", f"{site}/numpy.libs/libopenblas.so", "BINARY"),
+        ("kiwisolver/_cext.so", f"{site}/kiwisolver/_cext.so", "EXTENSION"),
+        ("PIL/_imaging.so", f"{site}/PIL/_imaging.so", "EXTENSION"),
     ]
-    out = bundle_plan.strip_copies(toc, tmp_path, ran.append)
+    facts = {  # (debug information, run path)
+        f"{site}/numpy.libs/libopenblas.so": (False, False),
+        f"{site}/kiwisolver/_cext.so": (True, False),
+        f"{site}/PIL/_imaging.so": (True, True),  # auditwheel-patched
+    }
+    out = bundle_plan.strip_copies(toc, tmp_path, ran.append, facts.__getitem__)
     assert out[0] == ("libz.so.1", str(tmp_path / "libz.so.1"), "BINARY")
-    assert out[1] == toc[1]  # auditwheel-patched: stripping it would break it
-    assert ran == [["strip", "--strip-unneeded", "-o", str(tmp_path / "libz.so.1"), "/usr/lib/libz.so.1"]]
+    assert out[1] == toc[1]  # nothing to strip
+    assert out[2] == ("kiwisolver/_cext.so", str(tmp_path / "kiwisolver/_cext.so"), "EXTENSION")
+    assert out[3] == toc[3]  # patched: stripping it would break it
+    assert ran == [
+        ["strip", "--strip-unneeded", "-o", str(tmp_path / "libz.so.1"), "/usr/lib/libz.so.1"],
+        ["strip", "--strip-debug", "-o", str(tmp_path / "kiwisolver/_cext.so"), toc[2][1]],
+    ]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ELF files")
+def test_elf_facts_reads_debug_information_and_run_paths(tmp_path):
+    assert bundle_plan.elf_facts(ROOT / "README.md") == (False, True)  # not ELF: left alone
+    assert bundle_plan.elf_facts(tmp_path / "missing.so") == (False, True)
+    if not shutil.which("readelf"):
+        pytest.skip("readelf (binutils) is not installed")
+    import _json
+
+    files = [Path(_json.__file__), Path(np.__file__).parent, Path(sys.executable).resolve()]
+    files[1] = next(files[1].glob("_core/_multiarray_umath*.so"))
+    kiwi = pytest.importorskip("kiwisolver")
+    files += list(Path(kiwi.__file__).parent.glob("*.so"))  # a wheel with debug information
+    for path in files:
+        sections = subprocess.run(["readelf", "-S", "-W", str(path)], capture_output=True, text=True)
+        dynamic = subprocess.run(["readelf", "-d", "-W", str(path)], capture_output=True, text=True)
+        expected = (
+            " .debug_info " in sections.stdout,
+            "(RPATH)" in dynamic.stdout or "(RUNPATH)" in dynamic.stdout,
+        )
+        assert bundle_plan.elf_facts(path) == expected, path
 
 
 def test_the_frozen_app_finds_its_bundled_scenarios(monkeypatch, tmp_path):
@@ -125,8 +198,9 @@ def test_the_frozen_app_does_not_ask_for_the_xcb_cursor_library_it_bundles(monke
 
 
 def test_the_confidence_interval_needs_only_scipy_special():
-    """The build bundles scipy.special alone: the figures' Student-t quantile is
-    ``stdtrit``, bit for bit what ``scipy.stats.t.ppf`` returns."""
+    """Runs load scipy.special alone (scipy.stats, for fitting, costs start-up time): the
+    figures' Student-t quantile is ``stdtrit``, bit for bit what ``scipy.stats.t.ppf``
+    returns."""
     from scipy import stats
     from scipy.special import stdtrit
 

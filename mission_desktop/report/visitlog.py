@@ -21,6 +21,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..extras import missing_extra
+
 COLUMNS = (
     "person",
     "service",
@@ -34,8 +36,7 @@ COLUMNS = (
 )
 FORMATS = (".csv", ".parquet")
 PARQUET_MISSING = (
-    'writing Parquet needs pyarrow: pip install "mission-desktop[data]" (or pyarrow), '
-    "or write the log as .csv"
+    missing_extra("writing Parquet needs pyarrow", "data") + ", or write the log as .csv"
 )
 
 

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Any
 
+from ..extras import missing_extra
 from ..model.canonical import dumps_scenario
 from ..model.errors import Problem, ScenarioError
 from ..model.scenario import Scenario
@@ -232,7 +233,7 @@ class LocalExecutor(Executor):
 
 # --------------------------------------------------------------------------- Dask cluster
 
-CLUSTER_EXTRA_HINT = 'the cluster option needs Dask: pip install "mission-desktop[cluster]"'
+CLUSTER_EXTRA_HINT = missing_extra("the cluster option needs Dask", "cluster")
 
 
 class DaskExecutor(Executor):

@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtGui import QAction
 
+from mission_desktop.extras import missing_extra
 from mission_desktop.store import StoreError
 
 SETTING_CLUSTER = "gui.decide.cluster"
@@ -93,8 +94,8 @@ class DecideMixin:
             except ImportError:
                 self.show_error(
                     "Dask is not installed",
-                    "Running on a cluster needs Dask: pip install \"mission-desktop[cluster]\". "
-                    "The Decide helpers run on this computer meanwhile.",
+                    missing_extra("Running on a cluster needs Dask", "cluster")
+                    + ". The Decide helpers run on this computer meanwhile.",
                 )
                 return
         try:
