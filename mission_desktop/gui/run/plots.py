@@ -136,14 +136,15 @@ class LivePlots(RedrawMixin, PlotGridMixin, ResultsCurves, QWidget):
         top.addWidget(metric_label)
         top.addWidget(self.metric_combo)
         top.addWidget(self.axis_label)
-        top.addSpacing(12)
-        top.addWidget(self.caption, 1)
+        top.addStretch(1)
         #: the selector row (hidden in an exported image, which states the metric in words)
         self.selector_widgets = (metric_label, self.metric_combo, self.axis_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addLayout(top)
+        # on a line of its own: beside the selector, a zoomed window left it a sliver
+        layout.addWidget(self.caption)
         layout.addWidget(self.legend)
         layout.addWidget(self.scroll, 1)
 
