@@ -133,6 +133,15 @@ def test_cost_words_say_more_less_or_about_the_same_from_the_interval():
         "waiting falls by 1,606 person-days (95% CI 428 to 2,783); "
         "£1.4k per day of waiting saved (95% CI £798 to £5.2k)"
     )
+    # a policy that costs nothing itself (a capacity change): the words say where it is
+    staff = results(
+        {"mean": 105_000.0, "ci95": [100_000.0, 110_000.0]},
+        policy={"agents": {"mean": 0.0, "ci95": [0.0, 0.0]}},
+    )
+    assert cost_words(staff, "p", "day", {"agents": "Extra helpline agents"}) == (
+        "costs £105k more (95% CI £100k to £110k); its policy has no cost of its own "
+        "(the difference is in staff, capacity and per-case costs)"
+    )
     less = results({"mean": -35_000.0, "ci95": [-50_000.0, -20_000.0]})
     assert cost_words(less, "p") == "costs £35k less (95% CI £20k to £50k)"
     unclear = results(

@@ -273,6 +273,12 @@ def policy_cost_words(costs: dict | None, policy_names: dict[str, str] | None = 
     if not items:
         return ""
     names = policy_names or {}
+    if all(float(fig["mean"]) == 0 for _, fig in items):  # e.g. a capacity change: its
+        # cost is the staff and capacity it adds, not a cost of the policy itself
+        which = "its policy has no cost of its own" if len(items) == 1 else (
+            "its policies have no cost of their own"
+        )
+        return f"{which} (the difference is in staff, capacity and per-case costs)"
     if len(items) == 1:
         pid, fig = items[0]
         return f"its policy {names.get(pid, pid)} costs {money(fig['mean'], minus=MINUS)}"
