@@ -187,6 +187,8 @@ def test_the_build_gets_a_copy_of_the_results_and_the_frozen_scenario(
     assert results["variants"], "the window's results were changed by the worker"
     assert seen["kwargs"]["ran_here"] is True and seen["kwargs"]["analyst"] == ""
     assert window.opened == []  # not asked to open it
+    # not opened: the status bar says where it went
+    assert window.statusBar().currentMessage() == f"Report written to {tmp_path / 'r.pdf'}"
 
 
 def test_cancel_stops_the_build_and_writes_nothing(window, qtbot, monkeypatch, results, tmp_path):

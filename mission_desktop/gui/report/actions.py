@@ -171,7 +171,7 @@ class ReportMixin:
             self.report_progress.setLabelText(f"Writing the report: {step}…")
 
     def _on_report_written(self, path: Path, options: ReportOptions) -> None:
-        self.statusBar().showMessage(f"Report written to {path}", 10000)
+        self.statusBar().showMessage(f"Report written to {path}")  # kept until the next message
         if options.open_when_done and not self.open_in_viewer(path):
             self.show_error(
                 "Report written", f"{path} was written, but no program here opens it."
