@@ -320,3 +320,13 @@ def test_presentation_zoom_keeps_the_queue_number_and_word_on_the_node(view):
     assert hospital.fitted_queue_text() == "9 · severe"
     view.update_snapshot(snapshot(gp_waiting=0))
     assert view.nodes["gp"].fitted_queue_text() == "no queue"
+
+
+def test_presentation_zoom_enlarges_the_maps_key_with_its_text(view):
+    view.set_scenario(loads_scenario(scenario_json()))
+    normal = view._legend.sceneBoundingRect()
+    view.set_font_size(13 * 2.0)
+    zoomed = view._legend.sceneBoundingRect()
+    assert zoomed.height() == pytest.approx(2 * normal.height())
+    assert zoomed.width() == pytest.approx(2 * normal.width())
+    assert view.content_rect().contains(zoomed)  # the fitted map keeps the whole key

@@ -151,6 +151,7 @@ class MapBuildingMixin:
         self._legend = MapLegend()
         self._legend.set_departments(self._departments)
         self._legend.setVisible(self._show_legend)
+        self._legend.setScale(self._text_scale)  # the presentation zoom enlarges the key too
         scene.addItem(self._legend)
         self._title = scene.addSimpleText("")
         self._title.setFont(map_font(13 * self._text_scale, bold=True))
