@@ -115,6 +115,9 @@ class LivePlots(RedrawMixin, PlotGridMixin, ResultsCurves, QWidget):
         self.caption.setStyleSheet("font-weight: bold;")
         self.caption.setAccessibleName("What the curves show")
         self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # never a sliver beside the selector (a zoomed window left it one letter wide): at
+        # least a dozen characters, wrapped onto more lines when the row is short of room
+        self.caption.setMinimumWidth(self.caption.fontMetrics().horizontalAdvance("M" * 12))
 
         self.grid_widget = QWidget()
         self.grid_widget.setAccessibleName("Live plots of each service")
@@ -136,15 +139,14 @@ class LivePlots(RedrawMixin, PlotGridMixin, ResultsCurves, QWidget):
         top.addWidget(metric_label)
         top.addWidget(self.metric_combo)
         top.addWidget(self.axis_label)
-        top.addStretch(1)
+        top.addSpacing(12)
+        top.addWidget(self.caption, 1)
         #: the selector row (hidden in an exported image, which states the metric in words)
         self.selector_widgets = (metric_label, self.metric_combo, self.axis_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addLayout(top)
-        # on a line of its own: beside the selector, a zoomed window left it a sliver
-        layout.addWidget(self.caption)
         layout.addWidget(self.legend)
         layout.addWidget(self.scroll, 1)
 
