@@ -172,3 +172,18 @@ def test_broken_documents_read_from_text_behave_the_same(doc: Any) -> None:
         assert with_dict is None
     else:
         assert from_text == scenario_from_dict(doc)
+
+
+def test_one_object_in_two_places_gives_its_problems_not_a_crash() -> None:
+    """Found by the fuzz test: a document given as a dict may hold the same object twice
+    (a file never does); an unknown field in it is a problem at both places."""
+    doc = example_scenario()
+    shared = {"to": "gp", "p": 0.5}
+    doc["services"] = [shared, shared]
+    try:
+        scenario_from_dict(doc)
+    except ScenarioError as e:
+        places = {p.path for p in e.problems}
+        assert {"services[0].to", "services[1].to"} <= places
+    else:
+        raise AssertionError("a service made of a route's fields was accepted")

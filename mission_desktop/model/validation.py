@@ -232,5 +232,6 @@ def validate(doc: dict[str, Any]) -> tuple[Scenario | None, list[Problem]]:
             allowed = tuple(model.model_fields)
             for key in keys:
                 unknown_keys.append(UnknownKey(loc, key, allowed))
-                del obj[key]
+                # a dict (not a file) may hold one object in two places: gone from both
+                obj.pop(key, None)
     return None, unknown_key_problems(unknown_keys, [])  # pragma: no cover - nesting is limited
