@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 
 from .. import __version__
 from ..report.text import printable
@@ -198,24 +199,23 @@ _positive_int = _whole_number(1)
 _non_negative_int = _whole_number(0)
 
 
-def _positive_float(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number > 0, not {text!r}") from None
-    if not (v > 0) or v == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a number > 0, not {text}")
-    return v
+def _finite_number(words: str, ok: Callable[[float], bool]) -> Callable[[str], float]:
+    """An option type: a finite number for which ``ok`` holds, else 'must be WORDS, not …'."""
+
+    def parse(text: str) -> float:
+        try:
+            v = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be {words}, not {text!r}") from None
+        if not ok(v) or v == float("inf"):
+            raise argparse.ArgumentTypeError(f"must be {words}, not {text}")
+        return v
+
+    return parse
 
 
-def _non_negative_float(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number ≥ 0, not {text!r}") from None
-    if not (v >= 0) or v == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a number ≥ 0, not {text}")
-    return v
+_positive_float = _finite_number("a number > 0", lambda v: v > 0)
+_non_negative_float = _finite_number("a number ≥ 0", lambda v: v >= 0)
 
 
 def _fraction(text: str) -> float:
